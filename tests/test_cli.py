@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -9,9 +10,25 @@ from typing import Any
 
 import pytest
 
+from smartkg.cli import _parser
+
 BIN_DIR = Path(sys.executable).parent
 SMARTKG = BIN_DIR / "smartkg"
-SUBCOMMANDS = ("build", "validate", "stats", "export")
+
+
+def _subcommands() -> tuple[str, ...]:
+    for action in _parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return tuple(sorted(action.choices))
+    raise AssertionError("the smartkg parser has no subcommands")
+
+
+SUBCOMMANDS = _subcommands()
+
+
+def test_every_known_command_is_registered() -> None:
+    """The list above comes from the parser itself, so a new command is smoke-tested too."""
+    assert set(SUBCOMMANDS) >= {"build", "validate", "stats", "export", "query"}
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -147,6 +147,178 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument(
         "--output", type=Path, default=None, metavar="FILE", help="write FILE atomically"
     )
+
+    # --- query: the named query catalogue, queries/*.rq (smartkg.querying) ---
+    from smartkg.querying import OutputFormat, query_command
+
+    def _cmd_query(args: argparse.Namespace) -> int:
+        text = query_command(
+            _layout(args),
+            args.name,
+            params=args.param,
+            output=OutputFormat(args.format),
+            list_queries=args.list,
+        )
+        sys.stdout.write(text)
+        return EXIT_OK
+
+    query_cmd = add(
+        "query",
+        "Run a named SPARQL query of queries/*.rq, its parameters bound as RDF terms (never "
+        "pasted into the query), or list the queries with their questions. Unknown query or "
+        "parameter names, bad --param syntax and unknown or ambiguous names (the closest are "
+        "suggested) exit with 2.",
+        _cmd_query,
+    )
+    query_cmd.add_argument(
+        "name", nargs="?", default=None, metavar="NAME", help="the query: a file stem of queries/"
+    )
+    query_cmd.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter, e.g. city=guro-gu, city=구로 or city=Guro-gu (repeatable; defaults "
+        "as in the query's header)",
+    )
+    query_cmd.add_argument(
+        "--format",
+        choices=[f.value for f in OutputFormat],
+        default=OutputFormat.TABLE.value,
+        help="table, or SPARQL 1.1 CSV / JSON results (table)",
+    )
+    query_cmd.add_argument(
+        "--list", action="store_true", help="list the queries: name, parameters and question"
+    )
+
+    # --- similar / replicate / evaluate: replication planning (smartkg.replication) ---
+    def _positive(text: str) -> int:
+        value = int(text)
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+        return value
+
+    def _emit(stdout: str, stderr: str) -> int:
+        sys.stdout.write(stdout)
+        sys.stderr.write(stderr)
+        return EXIT_OK
+
+    def _cmd_similar(args: argparse.Namespace) -> int:
+        from smartkg.replication import similar_report  # numpy and scipy: imported lazily
+
+        out = similar_report(_layout(args), args.city, top=args.top, fmt=args.format)
+        return _emit(out.stdout, out.stderr)
+
+    def _cmd_replicate(args: argparse.Namespace) -> int:
+        from smartkg.replication import replicate_report
+
+        out = replicate_report(
+            _layout(args),
+            city=args.city,
+            service_type=args.service_type,
+            size_class=args.size_class,
+            region=args.region,
+            domain=args.domain,
+            target_group=args.target_group,
+            programme=args.programme,
+            top=args.top,
+            fmt=args.format,
+            write=args.write,
+        )
+        return _emit(out.stdout, out.stderr)
+
+    def _cmd_evaluate(args: argparse.Namespace) -> int:
+        from smartkg.replication import evaluate_report
+
+        out = evaluate_report(
+            _layout(args), fmt=args.format, resamples=args.resamples, seed=args.seed
+        )
+        return _emit(out.stdout, out.stderr)
+
+    similar_cmd = add(
+        "similar",
+        "List the cities most similar to CITY (by shared service types, domains, technologies "
+        "and target groups), each with its score and the shared items that produced it. An "
+        "unknown or ambiguous city exits with 2 and names the closest matches.",
+        _cmd_similar,
+    )
+    similar_cmd.add_argument("city", metavar="CITY", help="a city: slug, Korean or English name")
+    similar_cmd.add_argument(
+        "--top", type=_positive, default=10, metavar="N", help="how many peers (10)"
+    )
+    similar_cmd.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (text)"
+    )
+
+    replicate_cmd = add(
+        "replicate",
+        "Recommend service types a city lacks (--city), ranked by what its most similar cities "
+        "run and discounted for popularity, or cities for a service type (--service-type), "
+        "each with its reasons: supporting peers, matching features, an example service and "
+        "its source. Filters are hard constraints. --write adds the results to "
+        "build/recommendations.ttl as skg:Recommendation nodes.",
+        _cmd_replicate,
+    )
+    direction = replicate_cmd.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--city", metavar="CITY", help="rank service types for this city")
+    direction.add_argument(
+        "--service-type", metavar="TYPE", help="rank cities for this service type"
+    )
+    replicate_cmd.add_argument(
+        "--size-class",
+        metavar="SIZE",
+        help="large or small-medium: with --city the peers, with --service-type the cities",
+    )
+    replicate_cmd.add_argument(
+        "--region",
+        metavar="REGION",
+        help="province, e.g. gyeonggi or 경기: with --city the peers, else the cities",
+    )
+    replicate_cmd.add_argument(
+        "--domain",
+        metavar="DOMAIN",
+        help="with --city: types with a service in this domain; else cities running one",
+    )
+    replicate_cmd.add_argument(
+        "--target-group",
+        metavar="GROUP",
+        help="with --city: types serving this group; else cities already serving it",
+    )
+    replicate_cmd.add_argument(
+        "--programme",
+        metavar="PROGRAMME",
+        help="with --city: types the programme has funded; else cities taking part in it",
+    )
+    replicate_cmd.add_argument(
+        "--top", type=_positive, default=10, metavar="N", help="how many results (10)"
+    )
+    replicate_cmd.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (text)"
+    )
+    replicate_cmd.add_argument(
+        "--write",
+        action="store_true",
+        help="add the results to build/recommendations.ttl (atomically)",
+    )
+
+    evaluate_cmd = add(
+        "evaluate",
+        "Measure the recommender offline: leave-one-out over city-service-type links and a "
+        "time split (up to 2023 -> 2024-2025), HR@5, HR@10, MRR and nDCG@10 with bootstrap "
+        "intervals over cities, against random and popularity baselines, overall and by size "
+        "class.",
+        _cmd_evaluate,
+    )
+    evaluate_cmd.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="table format; markdown is what the README shows (text)",
+    )
+    evaluate_cmd.add_argument(
+        "--resamples", type=_positive, default=1000, metavar="N", help="bootstrap resamples (1000)"
+    )
+    evaluate_cmd.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
     return parser
 
 

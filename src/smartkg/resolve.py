@@ -19,7 +19,7 @@ from rdflib import URIRef
 
 from smartkg.engine import SparqlEngine
 from smartkg.errors import SmartkgError
-from smartkg.namespaces import ID, SCHEME, SKG
+from smartkg.namespaces import ID, SCHEME, SKG, curie, namespace_manager
 
 __all__ = ["AmbiguousNameError", "EntityKind", "UnknownNameError", "resolve"]
 
@@ -124,8 +124,10 @@ def resolve(engine: SparqlEngine, kind: EntityKind, text: str) -> URIRef:
     """The one entity of ``kind`` that ``text`` names (slug, label, CURIE or full IRI)."""
     candidates = _candidates(engine, kind)
     wanted = text.strip()
-    for candidate in candidates:  # a full IRI or a prefixed name such as city:guro-gu
-        if wanted in (str(candidate.iri), f"{kind.value}:{candidate.slug}"):
+    manager = namespace_manager()
+    for candidate in candidates:  # a full IRI, or a prefixed name: city:guro-gu, st:smart-shelter
+        prefixed = (f"{kind.value}:{candidate.slug}", curie(candidate.iri, manager))
+        if wanted == str(candidate.iri) or wanted in prefixed:
             return candidate.iri
     key = _normalised(wanted)
     if not key:

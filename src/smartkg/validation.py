@@ -7,6 +7,7 @@ do. Each result is tied back to the file(s) its focus node is defined in.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -17,6 +18,9 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import NamespaceManager
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
 from rdflib.term import Node
 
 from smartkg.catalogue import Catalogue, Role
@@ -173,13 +177,77 @@ def _results(
         )
 
 
+@functools.lru_cache(maxsize=4096)
+def _prepared_query(text: str, namespaces: tuple[tuple[str, str], ...]) -> Query:
+    return prepareQuery(text, initNs=dict(namespaces))
+
+
+class _ParseOnceGraph(Graph):
+    """A view of a graph (same store, nothing copied) that parses each SPARQL text once.
+
+    pySHACL sends rdflib the same SPARQL text for every focus node of a SPARQL-based constraint,
+    and rdflib parses it anew each time: most of a validation's run time. A prepared query may be
+    evaluated any number of times with other bindings (what ``prepareQuery`` is for), so results
+    are unchanged.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(
+            store=graph.store,
+            identifier=graph.identifier,
+            namespace_manager=graph.namespace_manager,
+        )
+        self._prepared: dict[str, Query] = {}
+
+    def query(
+        self,
+        query_object: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Any = None,
+        initBindings: Any = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
+        if isinstance(query_object, str) and processor == "sparql" and not initNs and not kwargs:
+            namespaces = tuple(sorted((prefix, str(iri)) for prefix, iri in self.namespaces()))
+            query_object = _prepared_query(query_object, namespaces)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+
+def run_shacl(data: Graph, shapes: Graph, *, focus_nodes: Iterable[URIRef] | None = None) -> Graph:
+    """Run pySHACL on ``data`` (a plain rdflib graph, ontology included) and return the report.
+
+    The options every smartkg validation uses: no inference (the ontology's subclass axioms are in
+    the data graph, which ``sh:class`` follows), SHACL-AF, Warnings and Infos allowed. Raises
+    :class:`ValueError` with pySHACL's explanation when it cannot run the shapes.
+    """
+    import pyshacl  # heavy: imported only when validating
+
+    _, report_graph, report_text = pyshacl.validate(
+        _ParseOnceGraph(data),
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+        abort_on_first=False,
+        meta_shacl=False,
+        inplace=True,
+        focus_nodes=list(focus_nodes) if focus_nodes is not None else None,
+    )
+    if not isinstance(report_graph, Graph):  # pySHACL returns a ValidationFailure for bad shapes
+        raise ValueError(str(report_graph or report_text).strip() or "no report graph")
+    return report_graph
+
+
 def validate(catalogue: Catalogue) -> ValidationReport:
     """Validate ``catalogue.graph`` (ontology included) against ``catalogue.shapes``.
 
     Raises :class:`CatalogueError` when there are no shapes, or pySHACL cannot load them.
     """
-    import pyshacl  # heavy: imported only when validating
-
     shape_files = tuple(f.path for f in catalogue.files if f.role is Role.SHAPES)
     if not shape_files or len(catalogue.shapes) == 0:
         raise CatalogueError(
@@ -188,29 +256,13 @@ def validate(catalogue: Catalogue) -> ValidationReport:
             rule="layout",
         )
     try:
-        _, report_graph, report_text = pyshacl.validate(
-            catalogue.graph,
-            shacl_graph=catalogue.shapes,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
-            abort_on_first=False,
-            meta_shacl=False,
-        )
+        report_graph = run_shacl(catalogue.graph, catalogue.shapes)
     except Exception as exc:  # pySHACL reports malformed shapes with its own exception types
         raise CatalogueError(
             f"pySHACL could not run the shapes: {exc}",
             path=catalogue.layout.relative(catalogue.layout.shapes_dir),
             rule="shacl",
         ) from exc
-    if not isinstance(report_graph, Graph):  # pySHACL returns a ValidationFailure for bad shapes
-        reason = str(report_graph or report_text).strip() or "no report graph"
-        raise CatalogueError(
-            f"pySHACL could not run the shapes: {reason}",
-            path=catalogue.layout.relative(catalogue.layout.shapes_dir),
-            rule="shacl",
-        )
     nsm = namespace_manager()
     results = sorted(_results(report_graph, catalogue, nsm), key=lambda r: _sort_key(r, nsm))
     return ValidationReport(
