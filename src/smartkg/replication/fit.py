@@ -34,7 +34,7 @@ from smartkg.replication.profiles import (
     ReplicationData,
     ServiceRecord,
 )
-from smartkg.replication.similarity import DECIMALS, SharedItem, SimilarityModel
+from smartkg.replication.similarity import SharedItem, SimilarityModel, ranked_items
 
 __all__ = ["TypeFit", "build_type_fit"]
 
@@ -82,15 +82,7 @@ class TypeFit:
                         via_b=self.via[(service_type, facet, concept)],
                     )
                 )
-        order = list(Facet)
-        items.sort(
-            key=lambda it: (
-                -round(it.contribution, DECIMALS),
-                order.index(it.facet),
-                str(it.concept),
-            )
-        )
-        return items
+        return ranked_items(items)
 
 
 def build_type_fit(

@@ -90,6 +90,15 @@ class SharedItem:
         return self.concept in self.via_a and self.concept in self.via_b
 
 
+def ranked_items(items: list[SharedItem]) -> list[SharedItem]:
+    """Shared items by contribution (largest first), then facet order, then concept IRI."""
+    order = list(Facet)
+    return sorted(
+        items,
+        key=lambda it: (-round(it.contribution, DECIMALS), order.index(it.facet), str(it.concept)),
+    )
+
+
 @dataclass(frozen=True)
 class SimilarityModel:
     """Similarities between every pair of cities of one set of profiles."""
@@ -152,15 +161,7 @@ class SimilarityModel:
                         via_b=self.graph.edges[city_node(b), node]["via"],
                     )
                 )
-        order = list(Facet)
-        items.sort(
-            key=lambda it: (
-                -round(it.contribution, DECIMALS),
-                order.index(it.facet),
-                str(it.concept),
-            )
-        )
-        return items
+        return ranked_items(items)
 
 
 def _space(
