@@ -32,12 +32,41 @@ validate: $(STAMP) ## Validate the catalogue against the SHACL shapes
 stats: $(STAMP) ## Entities per class and scheme, with label and source completeness
 	$(SMARTKG) stats
 
+.PHONY: serve
+serve: $(STAMP) assets ## Build, validate, then serve the SPARQL endpoint at http://127.0.0.1:8000/sparql (SERVE_ARGS="--port 8001")
+	$(SMARTKG) build
+	$(SMARTKG) validate
+	$(SMARTKG) serve $(SERVE_ARGS)
+
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-test: lint ## ruff, mypy, then pytest
+test: lint browser assets ## ruff, mypy, then pytest
 	$(BIN)/pytest -q
+
+# --- web interface assets (smartkg.web) -------------------------------------------------------
+# YASGUI and Cytoscape.js come from npm at the versions pinned in package-lock.json and are copied
+# into build/static/vendor, so the pages never load anything from a CDN.
+NPM_STAMP    := node_modules/.installed
+VENDOR_STAMP := build/static/vendor/.vendored
+.PHONY: assets browser
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR_STAMP): $(NPM_STAMP) $(STAMP) src/smartkg/web/assets.py
+	PYTHON=$(BIN)/python scripts/vendor-assets .
+	touch $@
+
+assets: $(VENDOR_STAMP) ## Install the web libraries (npm ci) and copy them into build/static/vendor
+
+browser: ## Install Debian's chromium and Korean fonts for the browser tests, when missing
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/nanum ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum; \
+	fi
+# --- end of web interface assets ---------------------------------------------------------------
 
 clean: ## Remove build/ and caches (keeps .venv)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -319,6 +319,113 @@ def _parser() -> argparse.ArgumentParser:
         "--resamples", type=_positive, default=1000, metavar="N", help="bootstrap resamples (1000)"
     )
     evaluate_cmd.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
+
+    # --- serve: the read-only SPARQL 1.1 endpoint (smartkg.server) ---
+    from smartkg.server import ServerConfig, serve
+    from smartkg.server import config as serve_defaults
+
+    def _cmd_serve(args: argparse.Namespace) -> int:
+        serve(
+            _layout(args),
+            ServerConfig(
+                host=args.host,
+                port=args.port,
+                workers=args.workers or 0,
+                timeout=args.timeout,
+                max_rows=args.max_rows,
+                max_bytes=args.max_bytes,
+                max_request_bytes=args.max_request_bytes,
+                max_memory_mb=args.max_memory,
+                access_log=not args.quiet,
+            ),
+        )
+        return EXIT_OK
+
+    def _at_least_one(text: str) -> int:
+        value = int(text)
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+        return value
+
+    def _non_negative(text: str) -> int:
+        value = int(text)
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+        return value
+
+    def _seconds(text: str) -> float:
+        value = float(text)
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        return value
+
+    serve_cmd = add(
+        "serve",
+        "Serve the built catalogue (build/smartkg.nt, plus build/recommendations.ttl if "
+        "present) as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql, printing its "
+        "URL; Ctrl-C or SIGTERM stops it. SPARQL Update, SERVICE and FROM are refused; each "
+        "query runs in a worker process that is killed at the time limit (503). A catalogue "
+        "that is not built, or a port in use, exits with 2.",
+        _cmd_serve,
+    )
+    serve_cmd.add_argument(
+        "--host",
+        default=serve_defaults.DEFAULT_HOST,
+        help=f"address to listen on ({serve_defaults.DEFAULT_HOST})",
+    )
+    serve_cmd.add_argument(
+        "--port",
+        type=_non_negative,
+        default=serve_defaults.DEFAULT_PORT,
+        help=f"port; 0 picks a free one ({serve_defaults.DEFAULT_PORT})",
+    )
+    serve_cmd.add_argument(
+        "--workers",
+        type=_at_least_one,
+        default=None,
+        metavar="N",
+        help="query worker processes (one per CPU, 2 to 4)",
+    )
+    serve_cmd.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=serve_defaults.DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"seconds per query ({serve_defaults.DEFAULT_TIMEOUT:g})",
+    )
+    serve_cmd.add_argument(
+        "--max-rows",
+        type=_at_least_one,
+        default=serve_defaults.DEFAULT_MAX_ROWS,
+        metavar="N",
+        help="solutions or triples per answer; more are cut and announced "
+        f"({serve_defaults.DEFAULT_MAX_ROWS})",
+    )
+    serve_cmd.add_argument(
+        "--max-bytes",
+        type=_at_least_one,
+        default=serve_defaults.DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"bytes per answer; more are cut and announced ({serve_defaults.DEFAULT_MAX_BYTES})",
+    )
+    serve_cmd.add_argument(
+        "--max-request-bytes",
+        type=_at_least_one,
+        default=serve_defaults.DEFAULT_MAX_REQUEST_BYTES,
+        metavar="N",
+        help="bytes per request body; larger ones get 413 "
+        f"({serve_defaults.DEFAULT_MAX_REQUEST_BYTES})",
+    )
+    serve_cmd.add_argument(
+        "--max-memory",
+        type=_non_negative,
+        default=serve_defaults.DEFAULT_MAX_MEMORY_MB,
+        metavar="MB",
+        help=f"address space per worker; 0 for no limit ({serve_defaults.DEFAULT_MAX_MEMORY_MB})",
+    )
+    serve_cmd.add_argument(
+        "--quiet", action="store_true", help="do not log each request to standard error"
+    )
     return parser
 
 
