@@ -33,9 +33,10 @@ stats: $(STAMP) ## Entities per class and scheme, with label and source complete
 	$(SMARTKG) stats
 
 .PHONY: serve
-serve: $(STAMP) assets ## Build, validate, then serve the SPARQL endpoint at http://127.0.0.1:8000/sparql (SERVE_ARGS="--port 8001")
+serve: $(STAMP) assets ## Build, validate, write docs, then serve at http://127.0.0.1:8000/ (SERVE_ARGS="--port 8001")
 	$(SMARTKG) build
 	$(SMARTKG) validate
+	$(SMARTKG) docs > /dev/null
 	$(SMARTKG) serve $(SERVE_ARGS)
 
 lint: $(STAMP) ## ruff and mypy
@@ -67,6 +68,10 @@ browser: ## Install Debian's chromium and Korean fonts for the browser tests, wh
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum; \
 	fi
 # --- end of web interface assets ---------------------------------------------------------------
+
+.PHONY: bench
+bench: $(STAMP) ## Benchmarks (not tests): one table, bench/results.json (BENCH_ARGS="--quick" or "--full")
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean: ## Remove build/ and caches (keeps .venv)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -30,7 +31,7 @@ EXIT_ERROR = 2
 EXIT_CODES = """\
 exit codes:
   0  success; for validate: the catalogue conforms (warnings allowed)
-  1  validate: at least one sh:Violation
+  1  validate: at least one sh:Violation; import: the rows break the shapes
   2  error: bad input (e.g. a Turtle syntax error, reported as file:line on stderr),
      outputs that could not be written, or a bad command line
 """
@@ -44,6 +45,17 @@ def _layout(args: argparse.Namespace) -> Layout:
         cwd = Path.cwd()
         root = find_root(cwd) or cwd
     return Layout(root)
+
+
+ENDPOINT_HELP = (
+    "read the catalogue from this SPARQL 1.1 query endpoint instead of the embedded store "
+    "(default: $SMARTKG_ENDPOINT; graph $SMARTKG_GRAPH, credentials $SMARTKG_USER and "
+    "$SMARTKG_PASSWORD)"
+)
+
+
+def _endpoint_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--endpoint", metavar="URL", default=None, help=ENDPOINT_HELP)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -68,8 +80,29 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_export(args: argparse.Namespace) -> int:
+def _cmd_export_graph(args: argparse.Namespace) -> int:
+    from smartkg.export import GraphFormat, export_network, export_tables
+
+    fmt = GraphFormat(args.format)
+    if fmt is GraphFormat.CSV:
+        for path in export_tables(_layout(args), args.output):
+            print(path)
+        return EXIT_OK
     destination = args.output if args.output is not None else sys.stdout.buffer
+    export_network(_layout(args), fmt, destination, with_similarity=args.with_similarity)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    if args.format not in {f.value for f in RdfFormat}:
+        return _cmd_export_graph(args)  # graphml, gexf, cytoscape, csv
+    destination = args.output if args.output is not None else sys.stdout.buffer
+    from smartkg.remote import RemoteEngine, endpoint_from_environment, export_remote
+
+    endpoint = endpoint_from_environment(args.endpoint)
+    if endpoint is not None:
+        export_remote(RemoteEngine.from_environment(endpoint), RdfFormat(args.format), destination)
+        return EXIT_OK
     export(_layout(args), RdfFormat(args.format), destination)
     return EXIT_OK
 
@@ -135,18 +168,82 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json"), default="text", help="table format (text)"
     )
 
+    from smartkg.graphexport.formats import GraphFormat
+
     export_cmd = add(
-        "export", "Write the merged graph in one RDF format (stdout by default).", _cmd_export
+        "export",
+        "Write the merged graph in one RDF format, or the network of cities, service types, "
+        "domains and programmes (graphml, gexf, cytoscape), to FILE or stdout; or the CSV "
+        "tables cities, services, certifications and projects (UTF-8 with BOM) into a "
+        "directory (csv; default build/csv/, the paths are printed).",
+        _cmd_export,
     )
     export_cmd.add_argument(
         "--format",
-        choices=[f.value for f in RdfFormat],
+        choices=[f.value for f in RdfFormat] + [f.value for f in GraphFormat],
         default=RdfFormat.TURTLE.value,
-        help="RDF format (turtle)",
+        help="RDF format, network format or csv (turtle)",
     )
     export_cmd.add_argument(
-        "--output", type=Path, default=None, metavar="FILE", help="write FILE atomically"
+        "--output",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write FILE atomically (for csv: the directory, default build/csv/)",
     )
+    export_cmd.add_argument(
+        "--with-similarity",
+        action="store_true",
+        help="network formats: add similar-to edges from each city to its 3 closest peers "
+        "(weighted by the similarity smartkg similar reports)",
+    )
+
+    def _cmd_figures(args: argparse.Namespace) -> int:
+        from smartkg.figures import write_figures  # matplotlib: imported lazily
+
+        for path in write_figures(_layout(args), args.output):
+            print(path)
+        return EXIT_OK
+
+    figures_cmd = add(
+        "figures",
+        "Draw the city-service-type network, certifications per round by size class and "
+        "services per domain per city (heatmap) as PNG and SVG, with Korean labels; prints "
+        "the paths written.",
+        _cmd_figures,
+    )
+    figures_cmd.add_argument(
+        "--output", type=Path, default=None, metavar="DIR", help="directory (build/figures/)"
+    )
+    _endpoint_option(export_cmd)
+
+    # --- synth: a synthetic catalogue for scale tests (smartkg.synth) ---
+    def _cmd_synth(args: argparse.Namespace) -> int:
+        from smartkg.synth import synth
+
+        result = synth(
+            _layout(args),
+            args.cities,
+            args.seed,
+            args.output,
+            progress=None if args.quiet else sys.stderr,
+        )
+        print(f"wrote {result.triples} triples ({result.cities} cities) to {result.output}")
+        return EXIT_OK
+
+    synth_cmd = add(
+        "synth",
+        "Write a synthetic catalogue (data only; merge with ontology/ to use) of N cities that "
+        "conforms to the shapes, deterministic for a seed, as N-Triples (.nt) or Turtle (.ttl) "
+        "by the output's suffix; about 66 triples per city. A progress bar goes to stderr.",
+        _cmd_synth,
+    )
+    synth_cmd.add_argument("--cities", type=int, required=True, metavar="N", help="cities")
+    synth_cmd.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (0)")
+    synth_cmd.add_argument(
+        "--output", type=Path, required=True, metavar="FILE", help="FILE.nt or FILE.ttl"
+    )
+    synth_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
 
     # --- query: the named query catalogue, queries/*.rq (smartkg.querying) ---
     from smartkg.querying import OutputFormat, query_command
@@ -158,6 +255,7 @@ def _parser() -> argparse.ArgumentParser:
             params=args.param,
             output=OutputFormat(args.format),
             list_queries=args.list,
+            endpoint=args.endpoint,
         )
         sys.stdout.write(text)
         return EXIT_OK
@@ -190,6 +288,7 @@ def _parser() -> argparse.ArgumentParser:
     query_cmd.add_argument(
         "--list", action="store_true", help="list the queries: name, parameters and question"
     )
+    _endpoint_option(query_cmd)
 
     # --- similar / replicate / evaluate: replication planning (smartkg.replication) ---
     def _positive(text: str) -> int:
@@ -206,7 +305,9 @@ def _parser() -> argparse.ArgumentParser:
     def _cmd_similar(args: argparse.Namespace) -> int:
         from smartkg.replication import similar_report  # numpy and scipy: imported lazily
 
-        out = similar_report(_layout(args), args.city, top=args.top, fmt=args.format)
+        out = similar_report(
+            _layout(args), args.city, top=args.top, fmt=args.format, endpoint=args.endpoint
+        )
         return _emit(out.stdout, out.stderr)
 
     def _cmd_replicate(args: argparse.Namespace) -> int:
@@ -224,6 +325,7 @@ def _parser() -> argparse.ArgumentParser:
             top=args.top,
             fmt=args.format,
             write=args.write,
+            endpoint=args.endpoint,
         )
         return _emit(out.stdout, out.stderr)
 
@@ -231,7 +333,11 @@ def _parser() -> argparse.ArgumentParser:
         from smartkg.replication import evaluate_report
 
         out = evaluate_report(
-            _layout(args), fmt=args.format, resamples=args.resamples, seed=args.seed
+            _layout(args),
+            fmt=args.format,
+            resamples=args.resamples,
+            seed=args.seed,
+            endpoint=args.endpoint,
         )
         return _emit(out.stdout, out.stderr)
 
@@ -249,6 +355,7 @@ def _parser() -> argparse.ArgumentParser:
     similar_cmd.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (text)"
     )
+    _endpoint_option(similar_cmd)
 
     replicate_cmd = add(
         "replicate",
@@ -300,6 +407,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add the results to build/recommendations.ttl (atomically)",
     )
+    _endpoint_option(replicate_cmd)
 
     evaluate_cmd = add(
         "evaluate",
@@ -319,6 +427,126 @@ def _parser() -> argparse.ArgumentParser:
         "--resamples", type=_positive, default=1000, metavar="N", help="bootstrap resamples (1000)"
     )
     evaluate_cmd.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
+    _endpoint_option(evaluate_cmd)
+
+    # --- publish: the built graph into an existing store (smartkg.remote) ---
+    from smartkg.remote import CATALOGUE_GRAPH as CATALOGUE_GRAPH_IRI
+
+    def _cmd_publish(args: argparse.Namespace) -> int:
+        from smartkg.remote import (
+            GRAPH_STORE_ENV,
+            UPDATE_ENV,
+            PublishMode,
+            RemoteError,
+            endpoint_from_environment,
+            publish,
+        )
+
+        graph_store = args.graph_store or os.environ.get(GRAPH_STORE_ENV)
+        endpoint = endpoint_from_environment(args.endpoint)
+        if not graph_store or not endpoint:
+            raise RemoteError(
+                "publish needs --graph-store (or $SMARTKG_GRAPH_STORE) and --endpoint "
+                "(or $SMARTKG_ENDPOINT)",
+                rule="usage",
+            )
+        layout = _layout(args)
+        result = publish(
+            layout.build_dir,
+            graph_store,
+            endpoint=endpoint,
+            update=args.update or os.environ.get(UPDATE_ENV) or None,
+            graph=args.graph or str(CATALOGUE_GRAPH_IRI),
+            mode=PublishMode.MERGE if args.merge else PublishMode.REPLACE,
+        )
+        staged = " through a staging graph" if result.staged else ""
+        print(
+            f"published {result.triples} triples into <{result.graph}>{staged}; "
+            f"the endpoint counts {result.total}"
+        )
+        return EXIT_OK
+
+    publish_cmd = add(
+        "publish",
+        "Upload the built graph (build/smartkg.nt and build/recommendations.ttl if present) "
+        "into a named graph of a store with the SPARQL 1.1 Graph Store Protocol, then check "
+        "its triple count through the query endpoint. With an update endpoint the upload goes "
+        "to a staging graph that is moved into place only when complete, so a failure leaves "
+        "the target as it was. Credentials: $SMARTKG_USER and $SMARTKG_PASSWORD.",
+        _cmd_publish,
+    )
+    publish_cmd.add_argument(
+        "--graph-store",
+        metavar="URL",
+        help="the Graph Store Protocol endpoint (default: $SMARTKG_GRAPH_STORE)",
+    )
+    _endpoint_option(publish_cmd)
+    publish_cmd.add_argument(
+        "--update",
+        metavar="URL",
+        help="a SPARQL 1.1 update endpoint for the staging graph (default: "
+        "$SMARTKG_UPDATE_ENDPOINT; without one, a single PUT or POST)",
+    )
+    publish_cmd.add_argument(
+        "--graph", metavar="IRI", help=f"the named graph ({CATALOGUE_GRAPH_IRI})"
+    )
+    mode = publish_cmd.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--replace", action="store_true", help="replace the graph's content (the default)"
+    )
+    mode.add_argument("--merge", action="store_true", help="add to the graph's content")
+
+    # --- import: spreadsheet rows into data/imported/ (smartkg.importer) ---
+    def _cmd_import(args: argparse.Namespace) -> int:
+        from smartkg.importer import ImportFailed, Kind, ShaclViolations, import_files
+
+        layout = _layout(args)
+        try:
+            result = import_files(
+                layout,
+                args.files,
+                kind=Kind(args.kind) if args.kind else None,
+                dry_run=args.dry_run,
+            )
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                print(problem, file=sys.stderr)
+            verdict = "violates the shapes" if isinstance(failed, ShaclViolations) else "refused"
+            print(f"import {verdict}: {failed.message}", file=sys.stderr)
+            return EXIT_VIOLATIONS if isinstance(failed, ShaclViolations) else EXIT_ERROR
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        added = ", ".join(f"{k.value} {n}" for k, n in result.entities.items() if n)
+        verb = "would write" if result.dry_run else "wrote"
+        for path in result.outputs:
+            print(f"{verb} {layout.relative(path)}")
+        print(f"{'checked' if result.dry_run else 'imported'} {added}; the catalogue validates")
+        return EXIT_OK
+
+    import_cmd = add(
+        "import",
+        "Add the rows of spreadsheets (an XLSX workbook with sheets sources, cities, services, "
+        "certifications, or CSV files named after their kind; see docs/spreadsheet-template.md "
+        "and templates/) to the catalogue as data/imported/<file-stem>.ttl. The rows are "
+        "checked, merged in memory with the catalogue and validated with the SHACL shapes "
+        "before anything is written; every problem is reported as FILE:ROW:COLUMN: message "
+        "[rule]. Exit 0: written (or, with --dry-run, would be); 1: the rows parse but break "
+        "the shapes (sh:Violation), nothing written; 2: bad input (missing column, bad slug "
+        "or duplicate IRI, bad year/date/integer, unknown name, output exists), nothing written.",
+        _cmd_import,
+    )
+    import_cmd.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="a .xlsx or .csv file (repeatable)"
+    )
+    import_cmd.add_argument(
+        "--kind",
+        choices=("sources", "cities", "services", "certifications"),
+        default=None,
+        help="the rows' kind, for a CSV whose name does not say it (or the one sheet to read)",
+    )
+    import_cmd.add_argument(
+        "--dry-run", action="store_true", help="check and validate only; write nothing"
+    )
 
     # --- serve: the read-only SPARQL 1.1 endpoint (smartkg.server) ---
     from smartkg.server import ServerConfig, serve
@@ -426,6 +654,29 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--quiet", action="store_true", help="do not log each request to standard error"
     )
+
+    # --- docs: the ontology and vocabularies as static HTML (smartkg.docs) ---
+    def _cmd_docs(args: argparse.Namespace) -> int:
+        from smartkg.docs import write_docs  # the web layer: imported only when needed
+
+        for path in write_docs(_layout(args), args.output):
+            print(path)
+        return EXIT_OK
+
+    docs_cmd = add(
+        "docs",
+        "Write the ontology and every concept scheme as static HTML pages (build/docs/), the "
+        "same pages smartkg serve shows at /ontology and /id/scheme/...",
+        _cmd_docs,
+    )
+    docs_cmd.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output directory (ROOT/build/docs)",
+    )
+
     return parser
 
 

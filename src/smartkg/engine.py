@@ -1,7 +1,8 @@
 """Where SPARQL queries run: one small interface over the embedded store (and, later, endpoints).
 
 Everything that reads the catalogue asks an :class:`SparqlEngine`; nothing else knows whether the
-answers come from the embedded pyoxigraph store or another SPARQL 1.1 engine. Parameters are bound
+answers come from the embedded pyoxigraph store or another SPARQL 1.1 engine
+(:class:`smartkg.remote.RemoteEngine`, chosen by :func:`engine_for`). Parameters are bound
 as RDF terms through pyoxigraph's substitutions (RDF-dev SEP-0007), never pasted into query text;
 a bound variable must therefore be projected by the query's SELECT clause.
 """
@@ -26,6 +27,7 @@ __all__ = [
     "SparqlTermEngine",
     "catalogue_engine",
     "derived_files",
+    "engine_for",
 ]
 
 #: Derived graphs that ``build/`` may hold beside the catalogue (not facts of the sources), loaded
@@ -108,3 +110,17 @@ def catalogue_engine(root: Path | Layout, *, include_derived: bool = True) -> Em
             parsed, _ = parse_turtle(path, name=catalogue.layout.relative(path))
             graph += parsed
     return EmbeddedEngine.from_graph(graph)
+
+
+def engine_for(
+    root: Path | Layout, endpoint: str | None = None, *, include_derived: bool = True
+) -> SparqlTermEngine:
+    """The engine the reading commands use: a :class:`~smartkg.remote.RemoteEngine` over
+    ``endpoint`` (else the ``SMARTKG_ENDPOINT`` environment variable) when one is given, with the
+    graph and credentials of the environment; otherwise :func:`catalogue_engine` over ``root``."""
+    from smartkg.remote import RemoteEngine, endpoint_from_environment
+
+    url = endpoint_from_environment(endpoint)
+    if url is not None:
+        return RemoteEngine.from_environment(url)
+    return catalogue_engine(root, include_derived=include_derived)

@@ -1,4 +1,5 @@
-"""``smartkg export``: the merged graph (ontology, vocabularies, data) in one RDF format."""
+"""``smartkg export``: the merged graph (ontology, vocabularies, data) in one RDF format, or
+the city network (GraphML, GEXF, Cytoscape.js JSON) and CSV tables built from it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,38 @@ from typing import BinaryIO
 
 from smartkg.atomic import write_atomically
 from smartkg.catalogue import Layout, load_catalogue
+from smartkg.engine import EmbeddedEngine
+from smartkg.graphexport.formats import GraphFormat, graph_bytes
+from smartkg.graphexport.network import build_graph
+from smartkg.graphexport.tables import write_tables
 from smartkg.serialize import RdfFormat, serialize
 
-__all__ = ["export"]
+__all__ = [
+    "CSV_DIR",
+    "SIMILAR_PEERS",
+    "GraphFormat",
+    "export",
+    "export_network",
+    "export_tables",
+    "similarity_pairs",
+]
+
+#: Where ``--format csv`` writes without ``--output``: ROOT/build/csv/.
+CSV_DIR = "csv"
+#: ``--with-similarity`` links each city to this many of its closest peers.
+SIMILAR_PEERS = 3
+
+
+def _layout(root: Path | Layout) -> Layout:
+    return root if isinstance(root, Layout) else Layout(Path(root))
+
+
+def _write(content: bytes, destination: Path | BinaryIO) -> None:
+    if isinstance(destination, Path):
+        write_atomically({destination: content})
+    else:
+        destination.write(content)
+        destination.flush()
 
 
 def export(root: Path | Layout, fmt: RdfFormat, destination: Path | BinaryIO) -> int:
@@ -19,10 +49,49 @@ def export(root: Path | Layout, fmt: RdfFormat, destination: Path | BinaryIO) ->
     stream (e.g. ``sys.stdout.buffer``) is written as is.
     """
     catalogue = load_catalogue(root, include_shapes=False)
-    content = serialize(catalogue.graph, fmt)
-    if isinstance(destination, Path):
-        write_atomically({destination: content})
-    else:
-        destination.write(content)
-        destination.flush()
+    _write(serialize(catalogue.graph, fmt), destination)
     return len(catalogue.graph)
+
+
+def similarity_pairs(
+    root: Path | Layout, peers: int = SIMILAR_PEERS
+) -> dict[tuple[str, str], float]:
+    """Each city and its ``peers`` closest cities by the replication planner's similarity (the
+    numbers ``smartkg similar`` prints), each unordered pair once, keyed in IRI order."""
+    from smartkg.replication import open_planner, similar_cities  # numpy, scipy: lazily
+
+    _, planner = open_planner(_layout(root))
+    pairs: dict[tuple[str, str], float] = {}
+    for city in planner.similarity.cities:
+        for peer in similar_cities(planner, city, peers).peers:
+            a, b = sorted((str(city), str(peer.city)))
+            pairs[(a, b)] = peer.similarity
+    return pairs
+
+
+def export_network(
+    root: Path | Layout,
+    fmt: GraphFormat,
+    destination: Path | BinaryIO,
+    *,
+    with_similarity: bool = False,
+) -> tuple[int, int]:
+    """Write the city network (:func:`~smartkg.graphexport.network.build_graph`) in ``fmt``
+    (GraphML, GEXF or Cytoscape JSON) to ``destination``, a path atomically; with
+    ``with_similarity``, add ``similar-to`` edges. Return the node and edge counts."""
+    layout = _layout(root)
+    catalogue = load_catalogue(layout, include_shapes=False)
+    engine = EmbeddedEngine.from_graph(catalogue.graph)
+    similarity = similarity_pairs(layout) if with_similarity else None
+    graph = build_graph(engine, similarity=similarity)
+    _write(graph_bytes(graph, fmt), destination)
+    return graph.number_of_nodes(), graph.number_of_edges()
+
+
+def export_tables(root: Path | Layout, out_dir: Path | None = None) -> list[Path]:
+    """Write cities.csv, services.csv, certifications.csv and projects.csv (UTF-8 with BOM)
+    into ``out_dir`` (default ROOT/build/csv/), atomically; return their paths."""
+    layout = _layout(root)
+    catalogue = load_catalogue(layout, include_shapes=False)
+    engine = EmbeddedEngine.from_graph(catalogue.graph)
+    return write_tables(engine, out_dir if out_dir is not None else layout.build_dir / CSV_DIR)

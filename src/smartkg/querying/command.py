@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from smartkg.catalogue import Layout
-from smartkg.engine import catalogue_engine
+from smartkg.engine import engine_for
 from smartkg.querying.formats import OutputFormat, describe_queries, render
 from smartkg.querying.queries import QueryError, find_query, load_queries, queries_dir
 from smartkg.querying.run import parameter_values, parse_param_args, run_named_query
@@ -21,6 +21,7 @@ def query_command(
     params: Sequence[str] = (),
     output: OutputFormat = OutputFormat.TABLE,
     list_queries: bool = False,
+    endpoint: str | None = None,
 ) -> str:
     """The text ``smartkg query`` prints.
 
@@ -28,7 +29,9 @@ def query_command(
     otherwise the answer of query ``name`` with ``params`` (``NAME=VALUE`` texts) bound. Every
     mistake in the command line — unknown query, bad ``--param``, unknown parameter, bad integer —
     is reported before the graph is loaded; an unknown or ambiguous entity name before the query
-    runs. Raises :class:`~smartkg.errors.SmartkgError` subclasses.
+    runs. With ``endpoint`` (or ``SMARTKG_ENDPOINT``) the query runs on that SPARQL 1.1
+    endpoint instead of the embedded store. Raises :class:`~smartkg.errors.SmartkgError`
+    subclasses.
     """
     layout = root if isinstance(root, Layout) else Layout(Path(root))
     queries = load_queries(layout)
@@ -42,5 +45,5 @@ def query_command(
     query = find_query(queries, name)
     given = parse_param_args(params)
     parameter_values(query, given)  # fail on the command line's mistakes before loading
-    engine = catalogue_engine(layout)
+    engine = engine_for(layout, endpoint)
     return render(run_named_query(engine, query, given), output)

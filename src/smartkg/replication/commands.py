@@ -1,6 +1,7 @@
 """The library calls behind ``smartkg similar``, ``smartkg replicate`` and ``smartkg evaluate``.
 
-Each loads the catalogue into the embedded SPARQL engine, resolves the names the user typed
+Each loads the catalogue into the embedded SPARQL engine (or reads it from a SPARQL 1.1
+endpoint: ``endpoint``, else ``SMARTKG_ENDPOINT``), resolves the names the user typed
 (:func:`smartkg.resolve.resolve`: an unknown or ambiguous name raises an error that lists the
 closest names, and the command line exits 2), computes, and returns what to print.
 """
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from smartkg.catalogue import Layout, load_catalogue
-from smartkg.engine import EmbeddedEngine, SparqlEngine
+from smartkg.catalogue import Layout
+from smartkg.engine import SparqlEngine, engine_for
 from smartkg.replication.evaluate import evaluate
 from smartkg.replication.filters import Filters
 from smartkg.replication.format import (
@@ -47,16 +48,18 @@ class Output:
 
 
 def open_planner(
-    layout: Layout, params: PlannerParams | None = None
+    layout: Layout, params: PlannerParams | None = None, endpoint: str | None = None
 ) -> tuple[SparqlEngine, Planner]:
-    """The catalogue under ``layout`` in the embedded engine, and the planner built from it."""
-    catalogue = load_catalogue(layout, include_shapes=False)
-    engine = EmbeddedEngine.from_graph(catalogue.graph)
+    """The catalogue under ``layout`` in the embedded engine (or at the SPARQL 1.1 ``endpoint``,
+    else ``SMARTKG_ENDPOINT``), and the planner built from it."""
+    engine = engine_for(layout, endpoint, include_derived=False)
     return engine, build_planner(read_replication_data(engine), params)
 
 
-def similar_report(layout: Layout, city: str, *, top: int = 10, fmt: str = "text") -> Output:
-    engine, planner = open_planner(layout)
+def similar_report(
+    layout: Layout, city: str, *, top: int = 10, fmt: str = "text", endpoint: str | None = None
+) -> Output:
+    engine, planner = open_planner(layout, endpoint=endpoint)
     result = similar_cities(planner, resolve(engine, EntityKind.CITY, city), top)
     return Output(similar_json(result, planner) if fmt == "json" else similar_text(result, planner))
 
@@ -74,11 +77,12 @@ def replicate_report(
     top: int = 10,
     fmt: str = "text",
     write: bool = False,
+    endpoint: str | None = None,
 ) -> Output:
     """Recommendations for a city (``city``) or for a service type (``service_type``)."""
     if (city is None) == (service_type is None):
         raise ValueError("give exactly one of city and service_type")
-    engine, planner = open_planner(layout)
+    engine, planner = open_planner(layout, endpoint=endpoint)
 
     filters = Filters(
         size_class=resolve(engine, EntityKind.SIZE_CLASS, size_class) if size_class else None,
@@ -114,9 +118,14 @@ def replicate_report(
 
 
 def evaluate_report(
-    layout: Layout, *, fmt: str = "text", resamples: int = 1000, seed: int = 0
+    layout: Layout,
+    *,
+    fmt: str = "text",
+    resamples: int = 1000,
+    seed: int = 0,
+    endpoint: str | None = None,
 ) -> Output:
-    _, planner = open_planner(layout)
+    _, planner = open_planner(layout, endpoint=endpoint)
     report = evaluate(planner.data, planner.params, resamples=resamples, seed=seed)
     if fmt == "json":
         return Output(report_json(report))
