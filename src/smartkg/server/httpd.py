@@ -80,6 +80,8 @@ class _Handler(BaseHTTPRequestHandler):
         early = self._check_body()
         if early is not None:
             self.close_connection = True
+            if early.status == 411:
+                self._discard_chunked_body()
             self._send(early.with_headers(*CORS_HEADERS, ("Connection", "close")))
             if early.status == 413:
                 self._discard_body(int(self.headers["Content-Length"]))
@@ -126,6 +128,25 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 remaining -= len(chunk)
         except OSError:
+            return
+
+    def _discard_chunked_body(self) -> None:
+        """Read and drop a refused chunked body (bounded in bytes and time) before answering 411,
+        so that a client still sending it reads the 411 instead of a broken pipe or a reset."""
+        remaining = _DISCARD_BYTES
+        try:
+            self.connection.settimeout(_DISCARD_SECONDS)
+            while remaining > 0:
+                size_line = self.rfile.readline(1024)
+                if not size_line:
+                    return
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return
+                remaining -= len(self.rfile.read(min(size + 2, remaining)))
+        except (OSError, ValueError):
             return
 
     def _send(self, response: Response) -> None:
