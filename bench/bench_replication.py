@@ -1,0 +1,106 @@
+"""Replication planning at scale: read the data, build the model (all-pairs similarity), similar
+cities and recommendations for one city, and every city's top-10 peers.
+
+Each size runs in its own forked child, so its peak memory is its own and a size that does not
+fit in time is cut at the cap. Peak memory is the process's resident high-water mark during the
+step (Rust, numpy and Python together), measured in a separate run from the timed ones.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from datasets import graph_bytes
+from harness import Row, Timing, in_child, log, peak_rss_mb, timing
+from rdflib import URIRef
+
+from smartkg.catalogue import Layout
+from smartkg.engine import EmbeddedEngine
+from smartkg.namespaces import CITY
+from smartkg.replication import (
+    Planner,
+    build_planner,
+    read_replication_data,
+    recommend_for_city,
+    similar_cities,
+)
+from smartkg.synth import city_slug
+
+__all__ = ["bench_replication"]
+
+
+#: Above this many cities, every city's top 10 is timed on a sample and extrapolated.
+ALL_PAIRS_SAMPLE = 500
+
+
+def _top10(planner: Planner, cities: Sequence[URIRef]) -> int:
+    model = planner.similarity
+    return sum(len(model.peers(city, limit=10)) for city in cities)
+
+
+def _measure(layout: Layout, cities: int, runs: int) -> dict[str, Any]:
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(graph_bytes(layout, cities), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    engine = EmbeddedEngine(store)
+    out: dict[str, Any] = {"triples": len(store)}
+    slow = 1 if cities > 1000 else runs
+    out["read"] = timing(lambda: read_replication_data(engine), slow)
+    data = read_replication_data(engine)
+    store = engine = None  # type: ignore[assignment]  # free the graph before the model
+    start = time.perf_counter()
+    out["build_mb"], out["base_mb"], built = peak_rss_mb(lambda: build_planner(data))
+    once = time.perf_counter() - start
+    assert isinstance(built, Planner)
+    planner = built
+    out["build"] = timing(lambda: build_planner(data), runs - 1) if slow > 1 else Timing(once, 1)
+    city: URIRef = CITY[city_slug(1)]
+    out["similar"] = timing(lambda: similar_cities(planner, city, 10), runs)
+    out["recommend"] = timing(lambda: recommend_for_city(planner, city), runs)
+    everyone = planner.similarity.cities
+    sample = everyone if len(everyone) <= ALL_PAIRS_SAMPLE * 5 else everyone[:ALL_PAIRS_SAMPLE]
+    loop = timing(lambda: _top10(planner, sample), 1)
+    assert loop.seconds is not None
+    out["peers_loop"] = loop.seconds * len(everyone) / len(sample)
+    out["sampled"] = len(sample) < len(everyone)
+    return out
+
+
+def bench_replication(layout: Layout, cities: int, *, runs: int, cap: float) -> list[Row]:
+    """Rows for one size; a size that runs out of time (or memory) gets one row saying so."""
+    size = f"{cities:,} cities"
+    log(f"replication {size} (cap {cap:g} s)")
+    result = in_child(lambda: _measure(layout, cities, runs), cap)
+    if not isinstance(result, dict):
+        return [
+            Row(
+                "replication",
+                size,
+                "all steps",
+                note=f"did not finish within {cap:g} s or ran out of memory",
+            )
+        ]
+    build: Timing = result["build"]
+    loop: float = result["peers_loop"]
+    assert build.seconds is not None
+    both = Timing(build.seconds + loop, 1)
+    how = "extrapolated from 500 cities" if result["sampled"] else "measured"
+    triples = f"{result['triples']:,} triples"
+    peak = {"peak_mb": result["build_mb"], "base_mb": result["base_mb"]}
+    return [
+        Row("replication", size, "read data (SPARQL on pyoxigraph)", result["read"], note=triples),
+        Row("replication", size, "build model (all-pairs similarity)", build, **peak),
+        Row("replication", size, "similar: one city, top 10", result["similar"]),
+        Row("replication", size, "recommend: one city", result["recommend"]),
+        Row(
+            "replication",
+            size,
+            "all-pairs top-10 (build + every city's peers)",
+            both,
+            **peak,
+            note=f"peers loop {loop:.2f} s, {how}",
+        ),
+    ]
