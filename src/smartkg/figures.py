@@ -31,7 +31,7 @@ from smartkg.graphexport.network import (
     top_domains,
 )
 from smartkg.labels import Labels
-from smartkg.namespaces import PREFIXES
+from smartkg.namespaces import sparql_prefixes as _prefixes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -47,10 +47,6 @@ HANGUL_FONTS = (
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
 )
 SVG_SALT = "smartkg"
-
-
-def _prefixes(*names: str) -> str:
-    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
 
 
 _CERTIFICATIONS = (

@@ -73,6 +73,7 @@ __all__ = [
     "bind_prefixes",
     "curie",
     "namespace_manager",
+    "sparql_prefixes",
 ]
 
 # The catalogue's own terms and shapes.
@@ -164,6 +165,11 @@ PREFIXES: Final[Mapping[str, Namespace]] = MappingProxyType(
         "sh": Namespace(str(SH)),
     }
 )
+
+
+def sparql_prefixes(*names: str) -> str:
+    """``PREFIX`` lines for the catalogue prefixes ``names``, for SPARQL text built in code."""
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
 
 
 def bind_prefixes(graph: Graph) -> Graph:

@@ -37,7 +37,8 @@ import networkx as nx
 
 from smartkg.engine import SparqlEngine
 from smartkg.labels import Labels
-from smartkg.namespaces import PREFIXES, SCHEME
+from smartkg.namespaces import SCHEME
+from smartkg.namespaces import sparql_prefixes as _prefixes
 
 __all__ = [
     "CITY_COLOUR",
@@ -79,10 +80,6 @@ PALETTE = (  # Tableau 10, then the lighter Tableau 20 shades
 KIND_ORDER = ("city", "service-type", "domain", "programme")
 #: Edge kinds in the order edges are listed.
 EDGE_ORDER = ("runs", "in-domain", "selected-for", "similar-to")
-
-
-def _prefixes(*names: str) -> str:
-    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
 
 
 _RUNS = (

@@ -23,7 +23,8 @@ from rdflib import Literal, URIRef
 
 from smartkg.atomic import write_atomically
 from smartkg.engine import SparqlTermEngine
-from smartkg.namespaces import DCT, PREFIXES, PROV, RDFS, SCHEMA, SKG, SKOS
+from smartkg.namespaces import DCT, PROV, RDFS, SCHEMA, SKG, SKOS
+from smartkg.namespaces import sparql_prefixes as _prefixes
 
 __all__ = ["TABLES", "Column", "Table", "table_bytes", "tables_bytes", "write_tables"]
 
@@ -142,10 +143,6 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
 )
-
-
-def _prefixes(*names: str) -> str:
-    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
 
 
 _STATEMENTS = (

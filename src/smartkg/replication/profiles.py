@@ -36,7 +36,7 @@ from rdflib import URIRef
 
 from smartkg.engine import SparqlEngine
 from smartkg.labels import Labels
-from smartkg.namespaces import PREFIXES, SCHEME, SSTATUS
+from smartkg.namespaces import SCHEME, SSTATUS, sparql_prefixes
 
 __all__ = [
     "CityProfile",
@@ -83,11 +83,6 @@ _FACET_PLURALS = {
 
 #: The facets that describe a service besides its type.
 SERVICE_FACETS: tuple[Facet, ...] = (Facet.DOMAIN, Facet.TECHNOLOGY, Facet.TARGET_GROUP)
-
-
-def sparql_prefixes(*names: str) -> str:
-    """``PREFIX`` lines for the catalogue prefixes ``names`` (looked up in namespaces.py)."""
-    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
 
 
 _CITIES = (

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from smartkg.server.negotiation import MediaRange, parse_accept
+
 __all__ = ["ENTITY_FORMATS", "Representation", "choose", "parse_accept"]
 
 
@@ -43,50 +45,7 @@ NTRIPLES = Representation("ntriples", ("nt", "ntriples"), ("application/n-triple
 ENTITY_FORMATS: tuple[Representation, ...] = (HTML_PAGE, TURTLE, JSONLD, NTRIPLES)
 
 
-@dataclass(frozen=True)
-class _Range:
-    main: str
-    sub: str
-    q: float
-
-    def specificity(self, media_type: str) -> int:
-        main, _, sub = media_type.partition("/")
-        if self.main == "*" and self.sub == "*":
-            return 0
-        if self.main == main and self.sub == "*":
-            return 1
-        if self.main == main and self.sub == sub:
-            return 2
-        return -1
-
-
-def _q(parameters: list[str]) -> float | None:
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                q = float(value.strip())
-            except ValueError:
-                return None
-            return q if 0.0 <= q <= 1.0 else None
-    return 1.0
-
-
-def parse_accept(header: str) -> list[_Range]:
-    """The media ranges of an ``Accept`` header; malformed entries are skipped."""
-    ranges = []
-    for entry in header.split(","):
-        media, *parameters = entry.split(";")
-        main, slash, sub = media.strip().lower().partition("/")
-        if not slash or not main or not sub or (main == "*" and sub != "*"):
-            continue
-        q = _q(parameters)
-        if q is not None:
-            ranges.append(_Range(main, sub, q))
-    return ranges
-
-
-def _weight(ranges: list[_Range], offer: Representation) -> float:
+def _weight(ranges: list[MediaRange], offer: Representation) -> float:
     best = -1
     weight = 0.0
     for media_type in offer.media_types:
