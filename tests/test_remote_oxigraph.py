@@ -54,6 +54,15 @@ class Published:
     triples: int
 
 
+def publish_catalogue(store: Store, catalogue: Path) -> Published:
+    """Publish the built ``catalogue`` into ``store``; both engines over it, side by side."""
+    result = publish(
+        Layout(catalogue).build_dir, store.graph_store, endpoint=store.query, update=store.update
+    )
+    remote = RemoteEngine(store.query, default_graph=str(CATALOGUE_GRAPH))
+    return Published(catalogue, store, catalogue_engine(catalogue), remote, result.triples)
+
+
 def copy_catalogue(root: Path) -> Path:
     """A private copy of the catalogue, built, with a replication run written back."""
     for name in CATALOGUE_DIRS:
@@ -74,16 +83,7 @@ def published(
 ) -> Iterator[Published]:
     location = tmp_path_factory.mktemp("oxigraph") / "data"
     with oxigraph_server(location) as store:
-        result = publish(
-            Layout(catalogue_copy).build_dir,
-            store.graph_store,
-            endpoint=store.query,
-            update=store.update,
-        )
-        remote = RemoteEngine(store.query, default_graph=str(CATALOGUE_GRAPH))
-        yield Published(
-            catalogue_copy, store, catalogue_engine(catalogue_copy), remote, result.triples
-        )
+        yield publish_catalogue(store, catalogue_copy)
 
 
 def _sorted(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:

@@ -14,13 +14,18 @@ import pytest
 from rdflib import Literal
 
 from conftest import CliRunner
-from smartkg.catalogue import Layout
-from smartkg.engine import catalogue_engine
 from smartkg.querying.queries import load_queries
 from smartkg.querying.run import run_named_query
-from smartkg.remote import CATALOGUE_GRAPH, RemoteEngine, publish
 from stores.virtuoso import virtuoso_available, virtuoso_server
-from test_remote_oxigraph import CQ_QUERIES, NAMED_QUERIES, Published, _both, _sorted, _value
+from test_remote_oxigraph import (
+    CQ_QUERIES,
+    NAMED_QUERIES,
+    Published,
+    _both,
+    _sorted,
+    _value,
+    publish_catalogue,
+)
 from test_remote_oxigraph import catalogue_copy as catalogue_copy  # the session fixture
 
 REASON = virtuoso_available()
@@ -44,16 +49,7 @@ pytestmark = pytest.mark.skipif(REASON is not None, reason=str(REASON))
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory, catalogue_copy: Path) -> Iterator[Published]:
     with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as store:
-        result = publish(
-            Layout(catalogue_copy).build_dir,
-            store.graph_store,
-            endpoint=store.query,
-            update=store.update,
-        )
-        remote = RemoteEngine(store.query, default_graph=str(CATALOGUE_GRAPH))
-        yield Published(
-            catalogue_copy, store, catalogue_engine(catalogue_copy), remote, result.triples
-        )
+        yield publish_catalogue(store, catalogue_copy)
 
 
 def test_publish_counts_every_triple(virtuoso: Published) -> None:

@@ -21,7 +21,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -32,6 +31,8 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from smartkg.build import build
 from smartkg.server import ServerConfig, SparqlServer, load_snapshot, running
+from test_server_endpoint import Reply
+from test_server_endpoint import send as send_to
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,17 +47,6 @@ COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 MARKER = "<https://w3id.org/smartkg/id/test/inserted>"
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
 def send(
     server: SparqlServer,
     method: str,
@@ -64,16 +54,7 @@ def send(
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
 ) -> Reply:
-    parts = urlsplit(server.url)
-    assert parts.hostname == "127.0.0.1" and parts.port is not None
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        connection.request(method, target, body=body, headers=headers or {})
-        response = connection.getresponse()
-        payload = response.read()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, payload)
-    finally:
-        connection.close()
+    return send_to(server.url, method, target, body, headers)
 
 
 def query(server: SparqlServer, text: str, accept: str | None = None) -> Reply:

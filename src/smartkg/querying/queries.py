@@ -51,7 +51,7 @@ _PARAM = re.compile(
 )
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _SELECT = re.compile(r"\bSELECT\b(?P<projection>.*?)(?:\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
-_KEYS = ("title", "question", "param", "parameters", "note")
+_KEYS = ("title", "question", "param", "parameters", "note", "expected")
 
 
 class QueryError(SmartkgError):

@@ -12,7 +12,6 @@ own pages (``/id/…``, ``/ontology#…``), so they work offline.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from urllib.parse import quote
 from smartkg.catalogue import Layout
 from smartkg.namespaces import ID, SKG
 from smartkg.querying import load_queries, queries_dir
+from smartkg.querying.queries import parse_query
 from smartkg.web.html import attr, esc
 from smartkg.web.layout import page
 
@@ -31,9 +31,6 @@ YASGUI_JS = "/static/vendor/yasgui/yasgui.min.js"
 YASGUI_CSS = "/static/vendor/yasgui/yasgui.min.css"
 PAGE_JS = "/static/query.js"
 EXAMPLE_DEFAULT = "services-of-city"
-
-_FIELD = re.compile(r"^# (?P<key>[a-z]+):\s*(?P<value>.*)$")
-_CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -47,40 +44,20 @@ class Example:
     text: str
 
 
-def _header(text: str) -> dict[str, str]:
-    """The ``# key: value`` fields of a query file's opening comment block."""
-    found: dict[str, str] = {}
-    last: str | None = None
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        field = _FIELD.match(line)
-        if field:
-            last = field["key"]
-            found.setdefault(last, field["value"].strip())
-            continue
-        more = _CONTINUATION.match(line)
-        if more and last is not None and last in found:
-            found[last] = f"{found[last]} {more['value'].strip()}"
-    return found
-
-
 def load_examples(root: Path | Layout) -> tuple[Example, ...]:
     """The named queries, then the competency questions, each group in name order."""
     examples = [
         Example(q.name, "Named queries", q.title, q.question, q.text)
         for q in load_queries(root).values()
     ]
-    for path in sorted((queries_dir(root) / "cq").glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        header = _header(text)
+    layout = root if isinstance(root, Layout) else Layout(Path(root))
+    for path in sorted((queries_dir(layout) / "cq").glob("*.rq")):
+        question = parse_query(
+            path.read_text(encoding="utf-8"), name=path.stem, source=layout.relative(path)
+        )
         examples.append(
             Example(
-                path.stem,
-                "Competency questions",
-                header.get("title", path.stem),
-                header.get("question", ""),
-                text,
+                path.stem, "Competency questions", question.title, question.question, question.text
             )
         )
     return tuple(examples)
