@@ -22,9 +22,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# What the build reads: make serve rebuilds, revalidates and rewrites the docs only when one changed.
+SOURCES    := $(shell find ontology data shapes src -name '*.ttl' -o -name '*.py' 2>/dev/null)
+VALIDATED  := build/.validated
+DOCS_STAMP := build/docs/.written
+
 build: $(STAMP) ## Merge the catalogue into build/ (smartkg.ttl, .nt, shapes.ttl, manifest.json), then validate it
-	$(SMARTKG) build
-	$(SMARTKG) validate
+	$(SMARTKG) build --validate
+	touch $(VALIDATED)
+
+$(VALIDATED): $(STAMP) $(SOURCES)
+	$(SMARTKG) build --validate
+	touch $@
+
+$(DOCS_STAMP): $(STAMP) $(SOURCES)
+	$(SMARTKG) docs > /dev/null
+	touch $@
 
 validate: $(STAMP) ## Validate the catalogue against the SHACL shapes
 	$(SMARTKG) validate
@@ -33,10 +46,7 @@ stats: $(STAMP) ## Entities per class and scheme, with label and source complete
 	$(SMARTKG) stats
 
 .PHONY: serve
-serve: $(STAMP) assets ## Build, validate, write docs, then serve at http://127.0.0.1:8000/ (SERVE_ARGS="--port 8001")
-	$(SMARTKG) build
-	$(SMARTKG) validate
-	$(SMARTKG) docs > /dev/null
+serve: $(STAMP) assets $(VALIDATED) $(DOCS_STAMP) ## Build, validate and write docs when sources changed, then serve at http://127.0.0.1:8000/ (SERVE_ARGS="--port 8001")
 	$(SMARTKG) serve $(SERVE_ARGS)
 
 lint: $(STAMP) ## ruff and mypy

@@ -8,6 +8,7 @@ cap, so one pathological query cannot stall the whole run; native code that an a
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import signal
 import statistics
@@ -31,6 +32,7 @@ __all__ = [
     "log",
     "peak_rss_mb",
     "peak_traced_mb",
+    "percentile",
     "timing",
 ]
 
@@ -264,3 +266,13 @@ def format_table(rows: list[Row]) -> str:
 
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([render(HEADER), rule, *(render(cells) for cells in lines[1:])]).rstrip()
+
+
+def percentile(values: list[float], percent: float) -> float:
+    """The ``percent``-th percentile of ``values`` by the nearest-rank method: the smallest value
+    that at least ``percent`` % of the values do not exceed (so p99 of 50 values is the largest)."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return ordered[rank - 1]

@@ -3,6 +3,8 @@
     .venv/bin/python bench/run.py            # 10k and 100k triples; 250 and 2,500 cities
     .venv/bin/python bench/run.py --quick    # smoke run: 10k triples, 250 cities, 1 run each
     .venv/bin/python bench/run.py --full     # also 1M triples and 25,000 cities
+    .venv/bin/python bench/run.py --cities --triples --validate --endpoint-load --no-serve
+                                             # (empty options skip parts: here, everything)
 
 Each pair (pyoxigraph, rdflib) is measured side by side in the same run; times are medians of
 several runs (the ``n=`` beside each); rdflib's engine is capped (``--cap``, 60 s).
@@ -19,9 +21,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_endpoint import bench_endpoint
 from bench_load import bench_load
 from bench_queries import bench_queries
 from bench_replication import bench_replication
+from bench_serve import bench_serve
 from bench_validate import bench_validate
 from datasets import cities_for, graph_bytes
 from harness import Row, format_table, log
@@ -83,6 +87,28 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="graph sizes to validate with the shapes (default: 10k, and 100k unless --quick)",
     )
+    parser.add_argument(
+        "--endpoint-load",
+        type=int,
+        nargs="*",
+        default=None,
+        metavar="TRIPLES",
+        help="graph sizes to serve under load, smartkg serve beside Oxigraph's server "
+        "(default: 100k; 10k with --quick)",
+    )
+    parser.add_argument(
+        "--endpoint-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="seconds per load level (10; 3 with --quick)",
+    )
+    parser.add_argument(
+        "--serve",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time smartkg serve and make serve to the first answer (on)",
+    )
     args = parser.parse_args(argv)
     layout = Layout(ROOT)
     runs = args.runs or (1 if args.quick else 5)
@@ -115,6 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         validate_sizes = args.validate
     for triples in validate_sizes:
         rows += bench_validate(layout, cities_for(triples), _size(triples), cap=900.0)
+    endpoint_sizes = [10_000] if args.quick else [100_000]
+    if args.endpoint_load is not None:
+        endpoint_sizes = args.endpoint_load
+    seconds = args.endpoint_seconds or (3.0 if args.quick else 10.0)
+    for triples in endpoint_sizes:
+        rows += bench_endpoint(layout, triples, _size(triples), seconds=seconds)
+    if args.serve:
+        rows += bench_serve(layout, runs=1 if args.quick else 3)
     elapsed = time.perf_counter() - started
     print(format_table(rows))
     info = machine()

@@ -3,6 +3,7 @@ atomicity, and Turtle syntax errors reported as file:line."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -13,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.term import Node
 
-from smartkg import atomic
-from smartkg.catalogue import load_catalogue
+from smartkg import atomic, namespaces
+from smartkg.catalogue import load_catalogue, paused_gc
 from smartkg.errors import CatalogueError
 from smartkg.namespaces import CITY, SVC
+from smartkg.serialize import RdfFormat, canonical_graph, serialize, serialize_owned
 
 OUTPUTS = ("smartkg.ttl", "smartkg.nt", "shapes.ttl", "manifest.json")
 SMARTKG = Path(sys.executable).parent / "smartkg"
@@ -241,3 +244,147 @@ def test_write_failure_keeps_previous_build(
     assert "No space left on device" in result.err
     assert calls == 3
     assert _snapshot(mini_root / "build") == before  # byte-identical, no temp files left
+
+
+# --- the fast paths give what rdflib alone gives --------------------------------------------
+
+EDGE_CASES = """\
+@prefix ex: <http://example.org/ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+ex:Thing a rdfs:Class ; rdfs:label "Thing"@en .
+ex:b ex:count 01 , 2 , 1 ; ex:ratio 1.50 ; ex:size 1.5E3 ; ex:flag true ;
+    ex:note \"\"\"two
+lines with "quotes" and a \\\\ backslash\"\"\" ;
+    ex:when "2024-01-31"^^xsd:date ;
+    rdfs:label "비"@ko , "B"@en ;
+    <http://unbound.example/prop> <http://unbound.example/value> ;
+    ex:full <http://example.org/other/path/> .
+ex:a a ex:Thing ; ex:knows ex:b ; rdfs:comment "tab\\there"@en .
+"""
+
+
+def _rdflib_merge(paths: list[Path]) -> Graph:
+    merged = Graph()
+    for path in paths:
+        merged.parse(path, format="turtle")
+    return merged
+
+
+def _ground(graph: Graph) -> set[tuple[Node, Node, Node]]:
+    return {t for t in graph if not any(isinstance(node, BNode) for node in t)}
+
+
+def test_loaded_graph_equals_rdflib_parse(repo_root: Path, mini_root: Path) -> None:
+    """pyoxigraph parses; the terms must be exactly those rdflib's own parser makes."""
+    (mini_root / "data" / "edge.ttl").write_text(EDGE_CASES, encoding="utf-8")
+    for root in (repo_root, mini_root):
+        catalogue = load_catalogue(root)
+        layout = catalogue.layout
+        expected = _rdflib_merge([p for _, p in layout.graph_files()])
+        assert _ground(catalogue.graph) == _ground(expected)  # term for term
+        assert isomorphic(catalogue.graph, expected)
+        assert isomorphic(catalogue.shapes, _rdflib_merge(layout.shape_files()))
+        for source in catalogue.files:  # "01" and "1" as xsd:integer are one term to rdflib
+            assert source.triples == len(_rdflib_merge([layout.root / source.path])), source
+
+
+def test_rdflib_decides_where_the_parsers_differ(mini_root: Path) -> None:
+    (mini_root / "data" / "differ.ttl").write_text(
+        "@prefix ex: <http://example.org/ns#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix ex: <http://example.org/other#> .\n"
+        'ex:a ex:typed "x"^^xsd:string ; ex:tagged "y"@EN-GB .\n',
+        encoding="utf-8",
+    )
+    graph = load_catalogue(mini_root).graph
+    subject = URIRef("http://example.org/other#a")
+    # rdflib keeps an explicit xsd:string and a tag's case; pyoxigraph drops and lowers them
+    assert graph.value(subject, URIRef("http://example.org/other#typed")) == Literal(
+        "x", datatype=namespaces.XSD.string
+    )
+    tagged = graph.value(subject, URIRef("http://example.org/other#tagged"))
+    assert isinstance(tagged, Literal) and tagged.language == "EN-GB"
+
+
+def test_iri_with_a_space_names_the_rule(mini_root: Path) -> None:
+    (mini_root / "data" / "space.ttl").write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+        '<https://w3id.org/smartkg/id/city/guro gu> rdfs:label "Guro-gu"@en .\n'
+    )
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(mini_root)
+    assert (caught.value.path, caught.value.line) == ("data/space.ttl", 3)
+    assert caught.value.rule == "iri-syntax"
+
+
+def test_relative_iri_in_a_later_file_is_rejected_there(mini_root: Path) -> None:
+    """IRIs are checked once across files; a bad one is still reported in its own file."""
+    (mini_root / "data" / "zzz-relative.ttl").write_text(
+        "@prefix city: <https://w3id.org/smartkg/id/city/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "city:guro-gu rdfs:seeAlso <guro-gu.html> .\n"
+    )
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(mini_root)
+    assert (caught.value.path, caught.value.line, caught.value.rule) == (
+        "data/zzz-relative.ttl",
+        3,
+        "absolute-iri",
+    )
+
+
+def _stock_outputs(graph: Graph) -> tuple[bytes, bytes]:
+    """rdflib's own Turtle serialiser, and its N-Triples rows sorted."""
+    turtle = graph.serialize(format="turtle", encoding="utf-8")
+    rows = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")
+    nt = "".join(f"{row}\n" for row in sorted({row for row in rows if row}))
+    return turtle, nt.encode("utf-8")
+
+
+def test_serialisers_write_rdflib_bytes(repo_root: Path, mini_root: Path) -> None:
+    (mini_root / "data" / "edge.ttl").write_text(EDGE_CASES, encoding="utf-8")
+    graphs = [load_catalogue(root) for root in (repo_root, mini_root)]
+    for graph in [g for c in graphs for g in (c.graph, c.shapes)]:
+        canonical = canonical_graph(graph)
+        turtle, nt = _stock_outputs(canonical)
+        assert serialize(graph, RdfFormat.TURTLE) == turtle
+        assert serialize(graph, RdfFormat.NT) == nt
+    edge = load_catalogue(mini_root).graph
+    turtle, nt = _stock_outputs(canonical_graph(edge))
+    owned = serialize_owned(edge, (RdfFormat.TURTLE, RdfFormat.NT))
+    assert owned == {RdfFormat.TURTLE: turtle, RdfFormat.NT: nt}
+    assert b"ns1:" in owned[RdfFormat.TURTLE]  # the unbound predicate namespace got a prefix
+
+
+def test_paused_gc_restores_the_collector() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_build_validate_reports_like_validate(mini_root: Path, run_cli: Any) -> None:
+    """``build --validate`` prints ``validate``'s report after the build line, with its exit
+    code, and writes the outputs even when the catalogue has violations."""
+    case = Path(__file__).resolve().parent / "fixtures" / "cases" / "service-without-type.ttl"
+    shutil.copy(case, mini_root / "data" / "services" / case.name)
+    separate = run_cli("validate", "--root", mini_root)
+    assert separate.code == 1, separate.out + separate.err
+
+    combined = run_cli("build", "--root", mini_root, "--validate")
+
+    assert combined.code == 1, combined.err
+    built, report = combined.out.split("\n", 1)
+    assert built.startswith("built smartkg.ttl, smartkg.nt, shapes.ttl, manifest.json in ")
+    assert report == separate.out
+    assert sorted(p.name for p in (mini_root / "build").iterdir()) == sorted(OUTPUTS)
+
+
+def test_build_validate_exits_0_when_the_catalogue_conforms(mini_root: Path, run_cli: Any) -> None:
+    result = run_cli("build", "--root", mini_root, "--validate")
+    assert result.code == 0, result.out + result.err
+    assert "VIOLATION" not in result.out

@@ -5,6 +5,7 @@ of the query (checked on rdflib's parse and algebra)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from rdflib import Literal, URIRef, Variable
@@ -15,7 +16,9 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from conftest import REPO_ROOT
 from smartkg.engine import catalogue_engine
 from smartkg.querying.queries import load_queries
-from smartkg.remote import RemoteError, bind_values
+from smartkg.remote import CATALOGUE_GRAPH, RemoteError, bind_values
+from smartkg.server.app import Request
+from smartkg.server.store_redirect import StoreRedirect, public_url
 
 QUERIES = load_queries(REPO_ROOT)
 
@@ -116,3 +119,53 @@ def test_typed_and_tagged_literals_round_trip() -> None:
     }
     algebra = _algebra(bind_values("SELECT ?n ?label ?city WHERE { }", bindings))
     assert _values(algebra) == [[{Variable(k): v for k, v in bindings.items()}]]
+
+
+# --- /sparql of smartkg serve --endpoint ---------------------------------------------------------
+
+
+def test_redirect_shows_no_credentials() -> None:
+    assert public_url("http://alice:s3cret@store.example:8890/sparql?x=1") == (
+        "http://store.example:8890/sparql?x=1"
+    )
+    assert public_url("https://[::1]/query") == "https://[::1]/query"
+
+
+def test_redirect_keeps_the_request_and_names_the_catalogue_graph() -> None:
+    redirect = StoreRedirect("http://bob:pw@127.0.0.1:7878/query", str(CATALOGUE_GRAPH))
+    answer = redirect(Request.make("GET", "/sparql?query=ASK%7B%7D&format=json"))
+    assert answer.status == 307
+    location = answer.header("Location")
+    assert location is not None and "bob" not in location and "pw" not in answer.body.decode()
+    parts = urlsplit(location)
+    assert (parts.scheme, parts.netloc, parts.path) == ("http", "127.0.0.1:7878", "/query")
+    assert parse_qs(parts.query) == {
+        "query": ["ASK{}"],
+        "format": ["json"],
+        "default-graph-uri": [str(CATALOGUE_GRAPH)],
+    }
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        Request.make("GET", "/sparql?query=ASK%7B%7D&default-graph-uri=urn%3Ax"),
+        Request.make(
+            "POST",
+            "/sparql",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            b"query=ASK%7B%7D&named-graph-uri=urn%3Ax",
+        ),
+    ],
+    ids=["query-string", "form-body"],
+)
+def test_redirect_leaves_a_named_dataset_alone(request_: Request) -> None:
+    location = StoreRedirect("http://127.0.0.1:7878/query", str(CATALOGUE_GRAPH)).location(request_)
+    assert str(CATALOGUE_GRAPH) not in unquote(location)
+
+
+def test_redirect_without_a_graph_adds_none() -> None:
+    location = StoreRedirect("http://127.0.0.1:7878/query", None).location(
+        Request.make("GET", "/sparql?query=ASK%7B%7D")
+    )
+    assert "default-graph-uri" not in location

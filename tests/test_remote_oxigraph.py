@@ -8,7 +8,16 @@ One server per session on 127.0.0.1 (a free port, a temporary location), stopped
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +42,8 @@ from smartkg.remote import (
     publish,
 )
 from smartkg.replication import replicate_report
+from smartkg.server import ServerConfig, load_snapshot, running
+from smartkg.web.mount import mount_web
 from stores.common import free_port
 from stores.oxigraph import Store, oxigraph_binary, oxigraph_server
 
@@ -40,6 +51,7 @@ pytestmark = pytest.mark.skipif(
     oxigraph_binary() is None, reason="the oxigraph server (PyPI oxigraph) is not installed"
 )
 
+SMARTKG = Path(sys.executable).parent / "smartkg"
 CATALOGUE_DIRS = ("ontology", "data", "shapes", "queries")
 CQ_QUERIES = sorted((REPO_ROOT / "queries" / "cq").glob("cq*.rq"))
 NAMED_QUERIES = sorted(load_queries(REPO_ROOT))
@@ -186,6 +198,53 @@ def test_export_gives_the_same_graph(
     assert _by_value(remote) == expected
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--format", "graphml"),
+        ("--format", "gexf", "--with-similarity"),
+        ("--format", "cytoscape"),
+    ],
+    ids=lambda args: "-".join(a.lstrip("-") for a in args[1:]),
+)
+def test_network_export_is_identical(
+    run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch, published: Published, args: tuple[str]
+) -> None:
+    local, remote = _both(run_cli, monkeypatch, published, "export", *args)
+    assert remote == local
+    assert "https://w3id.org/smartkg/id/city/guro-gu" in remote
+
+
+def test_csv_tables_are_identical(
+    run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch, published: Published, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(ENDPOINT_ENV, raising=False)
+    monkeypatch.delenv(GRAPH_ENV, raising=False)
+    args = ("export", "--format", "csv", "--root", published.root)
+    local = run_cli(*args, "--output", tmp_path / "local")
+    remote = run_cli(*args, "--output", tmp_path / "remote", "--endpoint", published.store.query)
+    assert local.code == 0, local.err
+    assert remote.code == 0, remote.err
+    names = sorted(path.name for path in (tmp_path / "local").iterdir())
+    assert len(names) == 4, names
+    for name in names:
+        mine = (tmp_path / "local" / name).read_bytes()
+        assert (tmp_path / "remote" / name).read_bytes() == mine, name
+        assert mine.count(b"\n") > 1, f"{name} has no rows"
+
+
+def test_network_export_reads_the_store(
+    run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch, published: Published
+) -> None:
+    """The store's default graph is empty: an export from it has no city, so the identical
+    exports above did come from the store."""
+    monkeypatch.setenv(GRAPH_ENV, "default")
+    args = ("export", "--format", "cytoscape", "--root", published.root)
+    result = run_cli(*args, "--endpoint", published.store.query)
+    assert result.code == 0, result.err
+    assert "guro-gu" not in result.out
+
+
 def test_endpoint_from_the_environment(
     run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch, published: Published
 ) -> None:
@@ -296,3 +355,108 @@ def test_failed_publish_leaves_the_target_as_it_was(
         )
     after = engine.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert after == before
+
+
+# --- smartkg serve --endpoint ------------------------------------------------------------------
+
+PLANNER_TARGETS = (
+    "/planner?city=guro-gu",
+    "/planner?city=%EC%84%B1%EB%8F%99%EA%B5%AC&top=5",  # 성동구
+    "/planner?city=suwon&size-class=large",
+    "/planner?service-type=smart-bus-shelter",
+    "/planner?city=nowhere-gu",
+    "/id/city/guro-gu",
+    "/network.json",
+)
+
+
+def _get(url: str) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, response.headers.get("Content-Type", ""), response.read()
+
+
+def _no_redirect(url: str) -> tuple[int, str]:
+    class Refuse(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    try:
+        urllib.request.build_opener(Refuse).open(url, timeout=30)
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+    raise AssertionError(f"{url} did not redirect")
+
+
+@pytest.fixture(scope="module")
+def both_servers(published: Published) -> Iterator[tuple[str, str]]:
+    """``smartkg serve`` over the built files and over the store, in this process."""
+    config = ServerConfig(port=0, workers=1, startup_timeout=60)
+    with (
+        running(load_snapshot(published.root), config) as embedded,
+        running(None, ServerConfig(port=0), store=published.remote) as remote,
+    ):
+        mount_web(embedded, published.root)
+        mount_web(remote, published.root)
+        yield embedded.url, remote.url
+
+
+@pytest.mark.parametrize("target", PLANNER_TARGETS)
+def test_served_pages_are_identical(both_servers: tuple[str, str], target: str) -> None:
+    embedded_url, remote_url = both_servers
+    embedded = _get(embedded_url.rstrip("/") + target)
+    remote = _get(remote_url.rstrip("/") + target)
+    assert remote == embedded
+    assert embedded[0] == 200 and len(embedded[2]) > 1000
+
+
+def test_planner_pages_answer_from_the_store(both_servers: tuple[str, str]) -> None:
+    _, remote_url = both_servers
+    _, _, page = _get(remote_url + "planner?city=guro-gu")
+    assert "관악구" in page.decode("utf-8") or "Gwanak-gu" in page.decode("utf-8")
+
+
+def test_sparql_redirects_to_the_store(both_servers: tuple[str, str], published: Published) -> None:
+    _, remote_url = both_servers
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    target = f"{remote_url}sparql?{urllib.parse.urlencode({'query': query})}"
+    status, location = _no_redirect(target)
+    assert status == 307
+    parts = urllib.parse.urlsplit(location)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == published.store.query
+    assert urllib.parse.parse_qs(parts.query) == {
+        "query": [query],
+        "default-graph-uri": [str(CATALOGUE_GRAPH)],
+    }
+    request = urllib.request.Request(target, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # followed to the store
+        answer = json.loads(response.read())
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) == published.triples
+
+
+def test_smartkg_serve_endpoint_from_the_command_line(
+    published: Published, both_servers: tuple[str, str]
+) -> None:
+    embedded_url, _ = both_servers
+    env = {k: v for k, v in os.environ.items() if k not in (ENDPOINT_ENV, GRAPH_ENV)}
+    command = [str(SMARTKG), "serve", "--root", str(published.root), "--port", "0", "--quiet"]
+    process = subprocess.Popen(
+        [*command, "--endpoint", published.store.query],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"serving (http://127\.0\.0\.1:\d+/)sparql as a redirect", line)
+        assert match, (line, process.stderr.read() if process.poll() is not None else "")
+        assert f"to the store at {published.store.query}" in line
+        page = _get(match.group(1) + "planner?city=guro-gu")
+        assert page == _get(embedded_url + "planner?city=guro-gu")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "stopped" in out

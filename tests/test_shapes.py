@@ -15,6 +15,9 @@ severity, and that the fixture raises no other sh:Violation. A valid fixture pro
 from the shape it is filed under and no sh:Violation at all. A known gap is marked in the fixture
 header with "# xfail: <reason>" and runs as a strict xfail.
 
+Each fixture test runs on both engines: the compiled one (smartkg.shacl, what ``smartkg
+validate`` uses by default) and pySHACL, the reference.
+
 Fixtures are validated on the focus nodes they mention (pySHACL's focus_nodes): every IRI in the
 fixture and every expected focus. Validating the whole background graph for each fixture would
 repeat the vocabulary checks some 250 times; test_base_graph_has_no_results validates it once in
@@ -35,7 +38,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from smartkg.validation import run_shacl
+from smartkg.shacl import ShaclResult, results_of_report, validate_fast
+from smartkg.validation import Engine, run_shacl
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"
@@ -170,21 +174,28 @@ class Result:
         return f"{severity} {self.shape} {self.focus} [{component}] {'; '.join(self.messages)}"
 
 
-def validate(data: Graph, shapes: Graph, focus: Iterable[URIRef] | None = None) -> list[Result]:
-    """Validate as ``smartkg validate`` does (same pySHACL options), on the given focus nodes."""
-    report = run_shacl(data, shapes, focus_nodes=focus)
-    results = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        results.append(
-            Result(
-                shape=report.value(r, SH.sourceShape),
-                focus=report.value(r, SH.focusNode),
-                severity=report.value(r, SH.resultSeverity),
-                component=report.value(r, SH.sourceConstraintComponent),
-                messages=tuple(sorted(str(m) for m in report.objects(r, SH.resultMessage))),
-            )
+def validate(
+    data: Graph,
+    shapes: Graph,
+    focus: Iterable[URIRef] | None = None,
+    engine: Engine = Engine.PYSHACL,
+) -> list[Result]:
+    """Validate as ``smartkg validate --engine <engine>`` does, on the given focus nodes."""
+    found: Iterable[ShaclResult]
+    if engine is Engine.PYSHACL:
+        found = results_of_report(run_shacl(data, shapes, focus_nodes=focus))
+    else:
+        found = validate_fast(data, shapes, focus_nodes=focus).results
+    return [
+        Result(
+            shape=r.shape,  # type: ignore[arg-type]
+            focus=r.focus,  # type: ignore[arg-type]
+            severity=r.severity,  # type: ignore[arg-type]
+            component=r.component,  # type: ignore[arg-type]
+            messages=tuple(sorted(str(m) for m in r.messages)),
         )
-    return results
+        for r in found
+    ]
 
 
 def fixture_graph(base: Graph, case: Case) -> tuple[Graph, Graph]:
@@ -212,8 +223,11 @@ def test_fixtures_found() -> None:
     assert VALID, "no valid shape fixtures found"
 
 
+@pytest.mark.parametrize("engine", list(Engine))
 @pytest.mark.parametrize("case", _params(INVALID))
-def test_invalid_fixture(case: Case, base_graph: Graph, shapes_graph: Graph) -> None:
+def test_invalid_fixture(
+    case: Case, engine: Engine, base_graph: Graph, shapes_graph: Graph
+) -> None:
     assert case.expects, (
         f"{case.path}: an invalid fixture starts with '# expect: <shape> <focus>' lines"
     )
@@ -222,7 +236,8 @@ def test_invalid_fixture(case: Case, base_graph: Graph, shapes_graph: Graph) -> 
         f"{case.path}: no expect line names the shape under test, skgsh:{case.shape}"
     )
     data, fixture = fixture_graph(base_graph, case)
-    results = validate(data, shapes_graph, mentioned_nodes(fixture) | {f for _, f in expected})
+    focus = mentioned_nodes(fixture) | {f for _, f in expected}
+    results = validate(data, shapes_graph, focus, engine)
     found = {(r.shape, r.focus): r for r in results}
     for shape, focus in sorted(expected):
         assert (shape, focus) in found, (
@@ -239,19 +254,21 @@ def test_invalid_fixture(case: Case, base_graph: Graph, shapes_graph: Graph) -> 
     assert not unexpected, f"{case.path}: violations not in the expect lines:\n{_show(unexpected)}"
 
 
+@pytest.mark.parametrize("engine", list(Engine))
 @pytest.mark.parametrize("case", _params(VALID))
-def test_valid_fixture(case: Case, base_graph: Graph, shapes_graph: Graph) -> None:
+def test_valid_fixture(case: Case, engine: Engine, base_graph: Graph, shapes_graph: Graph) -> None:
     assert not case.expects, f"{case.path}: a valid fixture has no expect lines"
     data, fixture = fixture_graph(base_graph, case)
-    results = validate(data, shapes_graph, mentioned_nodes(fixture))
+    results = validate(data, shapes_graph, mentioned_nodes(fixture), engine)
     own = [r for r in results if r.shape == SKGSH[case.shape]]
     assert not own, f"{case.path}: skgsh:{case.shape} reports:\n{_show(own)}"
     violations = [r for r in results if r.severity == SH.Violation]
     assert not violations, f"{case.path}: violations:\n{_show(violations)}"
 
 
-def test_base_graph_has_no_results(base_graph: Graph, shapes_graph: Graph) -> None:
-    results = validate(base_graph, shapes_graph)
+@pytest.mark.parametrize("engine", list(Engine))
+def test_base_graph_has_no_results(engine: Engine, base_graph: Graph, shapes_graph: Graph) -> None:
+    results = validate(base_graph, shapes_graph, engine=engine)
     assert not results, f"{BASE_FILE} (with the ontology and vocabularies):\n{_show(results)}"
 
 

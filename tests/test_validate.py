@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from smartkg.catalogue import load_catalogue
 from smartkg.namespaces import SKGSH, SVC, curie
 from smartkg.validation import Severity, validate
@@ -149,3 +151,42 @@ def test_shapes_pyshacl_rejects_are_exit_2(mini_root: Path, run_cli: Any) -> Non
     assert result.out == ""
     assert result.err.startswith("shapes: error: pySHACL could not run the shapes: ")
     assert "VALUES" in result.err
+
+
+def test_both_engines_print_the_same_report(mini_root: Path, run_cli: Any) -> None:
+    shutil.copy(SERVICE_WITHOUT_TYPE, mini_root / "data" / "services" / "ai-cctv.ttl")
+    outputs = {}
+    for engine in ("fast", "pyshacl"):
+        for fmt in ("text", "json"):
+            result = run_cli("validate", "--root", mini_root, "--engine", engine, "--format", fmt)
+            assert result.code == 1, result.out + result.err
+            outputs[engine, fmt] = result.out
+    assert outputs["fast", "text"] == outputs["pyshacl", "text"]
+    assert outputs["fast", "json"] == outputs["pyshacl", "json"]
+    assert "skgsh:SmartServiceShape-serviceType" in outputs["fast", "text"]
+
+
+def test_unknown_engine_is_exit_2(
+    mini_root: Path, run_cli: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run_cli("validate", "--root", mini_root, "--engine", "fastest")
+    assert stopped.value.code == 2
+    assert "argument --engine: invalid choice: 'fastest'" in capsys.readouterr().err
+
+
+def test_shapes_pyshacl_rejects_are_exit_2_with_either_engine(
+    mini_root: Path, run_cli: Any
+) -> None:
+    (mini_root / "shapes" / "rules.shapes.ttl").write_text(
+        "@prefix skg: <https://w3id.org/smartkg/ontology#> .\n"
+        "@prefix skgsh: <https://w3id.org/smartkg/shapes#> .\n"
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "skgsh:RuleShape a sh:NodeShape ; sh:targetClass skg:SmartService ;\n"
+        '  sh:message "x"@en ;\n'
+        '  sh:sparql [ sh:select "SELECT $this WHERE { MINUS { $this a skg:Nothing } }" ] .\n'
+    )
+    for engine in ("fast", "pyshacl"):
+        result = run_cli("validate", "--root", mini_root, "--engine", engine)
+        assert result.code == 2, engine
+        assert "MINUS" in result.err, engine

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import URIRef
 
 from smartkg.atomic import write_atomically
-from smartkg.catalogue import Catalogue, Layout, load_catalogue
-from smartkg.serialize import RdfFormat, serialize
+from smartkg.catalogue import Catalogue, Layout, load_catalogue, paused_gc
+from smartkg.serialize import RdfFormat, serialize, serialize_owned
 
 __all__ = [
     "GRAPH_NT",
@@ -27,6 +27,7 @@ __all__ = [
     "BuildResult",
     "build",
     "manifest",
+    "render_outputs",
 ]
 
 GRAPH_TTL = "smartkg.ttl"
@@ -37,13 +38,15 @@ MANIFEST = "manifest.json"
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote."""
+    """What a build wrote, and the catalogue it was built from (validate it without a second
+    load)."""
 
     out_dir: Path
     outputs: tuple[Path, ...]
     triples: int
     shape_triples: int
     files: int
+    catalogue: Catalogue = field(repr=False, compare=False)
 
 
 def _sha256(content: bytes) -> str:
@@ -74,6 +77,21 @@ def manifest(catalogue: Catalogue, outputs: dict[str, bytes]) -> bytes:
     return text.encode("utf-8")
 
 
+def render_outputs(catalogue: Catalogue) -> dict[str, bytes]:
+    """The build's outputs for ``catalogue``, by file name, in the order they are written.
+
+    ``catalogue`` is the build's own: its graph is serialised in place (it may gain a prefix).
+    """
+    graph = serialize_owned(catalogue.graph, (RdfFormat.TURTLE, RdfFormat.NT))
+    contents = {
+        GRAPH_TTL: graph[RdfFormat.TURTLE],
+        GRAPH_NT: graph[RdfFormat.NT],
+        SHAPES_TTL: serialize(catalogue.shapes, RdfFormat.TURTLE),
+    }
+    contents[MANIFEST] = manifest(catalogue, contents)
+    return contents
+
+
 def build(root: Path | Layout, out_dir: Path | None = None) -> BuildResult:
     """Build ``smartkg.ttl``, ``smartkg.nt``, ``shapes.ttl`` and ``manifest.json``.
 
@@ -83,14 +101,9 @@ def build(root: Path | Layout, out_dir: Path | None = None) -> BuildResult:
     """
     layout = root if isinstance(root, Layout) else Layout(Path(root))
     target = out_dir if out_dir is not None else layout.build_dir
-    catalogue = load_catalogue(layout)
-    contents = {
-        GRAPH_TTL: serialize(catalogue.graph, RdfFormat.TURTLE),
-        GRAPH_NT: serialize(catalogue.graph, RdfFormat.NT),
-        SHAPES_TTL: serialize(catalogue.shapes, RdfFormat.TURTLE),
-    }
-    contents[MANIFEST] = manifest(catalogue, contents)
-    outputs = {target / name: content for name, content in contents.items()}
+    with paused_gc():
+        catalogue = load_catalogue(layout)
+        outputs = {target / name: content for name, content in render_outputs(catalogue).items()}
     write_atomically(outputs)
     return BuildResult(
         out_dir=target,
@@ -98,4 +111,5 @@ def build(root: Path | Layout, out_dir: Path | None = None) -> BuildResult:
         triples=len(catalogue.graph),
         shape_triples=len(catalogue.shapes),
         files=len(catalogue.files),
+        catalogue=catalogue,
     )

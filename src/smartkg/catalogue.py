@@ -2,26 +2,32 @@
 
 A project root holds ``ontology/*.ttl``, ``ontology/vocab/*.ttl``, ``data/**/*.ttl`` and
 ``shapes/*.shapes.ttl``. Files are discovered in sorted order (by their path relative to the
-root), parsed with rdflib into plain :class:`rdflib.Graph` objects (pySHACL reports false
-violations on oxrdflib-backed graphs) and merged. Every subject is indexed to the file(s) that
-define it, so a validation result can name the file to fix.
+root) and merged into plain :class:`rdflib.Graph` objects (pySHACL reports false violations on
+oxrdflib-backed graphs). Each file is parsed with pyoxigraph, whose terms are turned into the
+rdflib terms rdflib's own parser would give; a file pyoxigraph rejects, or one where the two
+parsers could disagree, is parsed with rdflib instead, so errors read as before. Every subject
+is indexed to the file(s) that define it, so a validation result can name the file to fix.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import gc
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
-from rdflib import BNode, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import IdentifiedNode, Node
 
 from smartkg.errors import CatalogueError
-from smartkg.namespaces import RDF, bind_prefixes
+from smartkg.namespaces import RDF, XSD, bind_prefixes
 
 __all__ = [
     "Catalogue",
@@ -33,6 +39,7 @@ __all__ = [
     "load_catalogue",
     "new_graph",
     "parse_turtle",
+    "paused_gc",
 ]
 
 TURTLE_SUFFIX = ".ttl"
@@ -41,6 +48,15 @@ SHAPES_SUFFIX = ".shapes.ttl"
 # Characters IRIREF excludes in Turtle and N-Triples; an IRI holding one cannot be written back.
 _BAD_IRI_CHARS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LINE_IN_MESSAGE = re.compile(r"\bline (\d+)\b")
+# Where pyoxigraph's terms or prefixes could differ from rdflib's (rdflib keeps an explicit
+# ^^xsd:string and a language tag's case, and binds a redeclared prefix its own way), the file
+# is parsed with rdflib.
+# The scans run on the file's bytes: a literal search there is several times faster.
+_EXPLICIT_STRING_TYPE = re.compile(rb"\^\^\s*(?:<[^>]*string>|[^\s:]*:string\b)")
+_UPPERCASE_LANGUAGE = re.compile(rb"@[a-z0-9-]*[A-Z]")  # a language tag when after a quote
+_PREFIX_DIRECTIVE = re.compile(rb"(?:@prefix|\bprefix)\s+([^\s:<>]*):\s*<([^>]*)>", re.IGNORECASE)
+
+Triple = tuple[Node, Node, Node]
 
 
 class Role(StrEnum):
@@ -128,6 +144,23 @@ class Layout:
         ]
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (no-op if already paused).
+
+    Loading makes millions of long-lived objects and next to no cycles; every full
+    collection walks them all, and their number keeps triggering more (about a third of a
+    1M-triple load). They are still freed by reference counting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def find_root(start: Path) -> Path | None:
     """The nearest directory at or above ``start`` that holds both ``ontology/`` and ``data/``."""
     current = start.resolve()
@@ -176,9 +209,15 @@ def _find_line(text: str, needle: str) -> int | None:
 
 def _check_iris(graph: Graph, text: str, base: str, where: str) -> None:
     """Reject IRIs that would make the build unportable or unserialisable."""
+    _check_iri_set(
+        {node for triple in graph for node in triple if isinstance(node, URIRef)}, text, base, where
+    )
+
+
+def _check_iri_set(iris: set[URIRef], text: str, base: str, where: str) -> None:
+    """Reject the first IRI of ``iris`` in sorted order that :func:`_check_iris` rejects."""
     base_dir = base.rsplit("/", 1)[0] + "/"
-    nodes = sorted({node for triple in graph for node in triple if isinstance(node, URIRef)})
-    for iri in nodes:
+    for iri in sorted(iris):
         if iri.startswith("file:"):
             relative = iri[len(base_dir) :] if iri.startswith(base_dir) else str(iri)
             raise CatalogueError(
@@ -197,13 +236,7 @@ def _check_iris(graph: Graph, text: str, base: str, where: str) -> None:
             )
 
 
-def parse_turtle(path: Path, *, name: str | None = None) -> tuple[Graph, bytes]:
-    """Parse one Turtle file into a plain rdflib graph; return it with the file's bytes.
-
-    Any failure becomes a :class:`CatalogueError` naming the file (``name``, default the path)
-    and, where the parser says, the line.
-    """
-    where = name if name is not None else path.as_posix()
+def _read_text(path: Path, where: str) -> tuple[bytes, str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -217,7 +250,10 @@ def parse_turtle(path: Path, *, name: str | None = None) -> tuple[Graph, bytes]:
         raise CatalogueError(
             f"not UTF-8: {exc.reason} at byte {exc.start}", path=where, line=line, rule="encoding"
         ) from exc
-    base = path.resolve().as_uri()
+    return raw, text
+
+
+def _parse_with_rdflib(text: str, base: str, where: str) -> Graph:
     graph = Graph(bind_namespaces="none")
     try:
         graph.parse(data=text, format="turtle", publicID=base)
@@ -229,7 +265,162 @@ def parse_turtle(path: Path, *, name: str | None = None) -> tuple[Graph, bytes]:
             rule="turtle-syntax",
         ) from exc
     _check_iris(graph, text, base, where)
-    return graph, raw
+    return graph
+
+
+def parse_turtle(path: Path, *, name: str | None = None) -> tuple[Graph, bytes]:
+    """Parse one Turtle file into a plain rdflib graph; return it with the file's bytes.
+
+    Any failure becomes a :class:`CatalogueError` naming the file (``name``, default the path)
+    and, where the parser says, the line.
+    """
+    where = name if name is not None else path.as_posix()
+    raw, text = _read_text(path, where)
+    return _parse_with_rdflib(text, path.resolve().as_uri(), where), raw
+
+
+class _TermConverter:
+    """pyoxigraph terms to the rdflib terms rdflib's Turtle parser makes of the same text.
+
+    IRIs and literals are cached across files (a catalogue repeats them a lot); blank nodes
+    are fresh per file, as two parses by rdflib would make them. Each IRI is converted once,
+    so each is checked once (:meth:`take_new_iris`).
+    """
+
+    def __init__(self) -> None:
+        self._terms: dict[object, Node] = {}
+        self._literals: dict[Literal, Literal] = {}
+        self._blank: dict[ox.BlankNode, BNode] = {}
+        self._new_iris: list[URIRef] = []
+        self.merged_literals = False
+
+    def start_file(self) -> None:
+        self._blank = {}
+        self.merged_literals = False
+
+    def take_new_iris(self) -> list[URIRef]:
+        """The IRIs first met since the last call."""
+        new, self._new_iris = self._new_iris, []
+        return new
+
+    def term(self, node: object) -> Node:
+        try:
+            return self._terms[node]
+        except KeyError:
+            pass
+        if isinstance(node, ox.BlankNode):
+            return self._blank.setdefault(node, BNode())
+        converted: Node
+        if isinstance(node, ox.NamedNode):
+            converted = URIRef(node.value)
+            self._new_iris.append(converted)
+        elif isinstance(node, ox.Literal):
+            literal = self._literal(node)
+            converted = self._literals.setdefault(literal, literal)
+            # rdflib normalises some lexical forms ("01" and "1" as xsd:integer): two
+            # distinct triples for pyoxigraph may be one for rdflib
+            self.merged_literals |= converted is not literal
+        else:
+            raise TypeError(f"unexpected term {node!r}")
+        self._terms[node] = converted
+        return converted
+
+    @staticmethod
+    def _literal(node: ox.Literal) -> Literal:
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        datatype = node.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(node.value)
+        return Literal(node.value, datatype=URIRef(datatype))
+
+    def triples(self, quads: Iterable[ox.Quad]) -> Iterator[Triple]:
+        term = self.term
+        for quad in quads:
+            yield term(quad.subject), term(quad.predicate), term(quad.object)
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def _declared_prefixes(data: bytes) -> list[tuple[str, str]] | None:
+    """The prefix declarations of a file, or None when a prefix or a namespace is declared
+    twice (rdflib and pyoxigraph then keep different bindings)."""
+    declared = []
+    lowered = data.lower()
+    at = lowered.find(b"prefix")
+    while at >= 0:
+        start = at - 1 if at > 0 and data[at - 1] == ord("@") else at
+        match = _PREFIX_DIRECTIVE.match(data, start)
+        if match:
+            prefix, namespace = match.groups()
+            declared.append((prefix.decode("utf-8"), namespace.decode("utf-8")))
+        at = lowered.find(b"prefix", at + 1)
+    if len({prefix for prefix, _ in declared}) != len(declared):
+        return None
+    if len({namespace for _, namespace in declared}) != len(declared):
+        return None
+    return declared
+
+
+def _may_differ_in_terms(data: bytes) -> bool:
+    """Whether rdflib could make other terms of ``data`` than pyoxigraph: an explicit
+    ``^^xsd:string`` (rdflib keeps it) or a language tag with a capital (rdflib keeps case)."""
+    if _EXPLICIT_STRING_TYPE.search(data):
+        return True
+    return any(
+        m.start() > 0 and data[m.start() - 1] in b"\"'" for m in _UPPERCASE_LANGUAGE.finditer(data)
+    )
+
+
+@dataclass(frozen=True)
+class _ParsedFile:
+    triples: list[Triple]  # without repeats
+    namespaces: list[tuple[str, str]]
+
+
+def _parse_with_oxigraph(data: bytes, base: str, converter: _TermConverter) -> _ParsedFile | None:
+    """The file's triples as rdflib terms, or None where rdflib's parser must decide."""
+    if _may_differ_in_terms(data):
+        return None
+    declared = _declared_prefixes(data)
+    if declared is None:
+        return None
+    converter.start_file()
+    parser = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base)
+    try:
+        quads = set(parser)
+    except SyntaxError:
+        return None
+    prefixes = sorted(parser.prefixes.items())
+    if sorted(declared) != prefixes:  # a declaration the scan misread: let rdflib decide
+        return None
+    triples = list(converter.triples(quads))
+    if converter.merged_literals:
+        triples = list(set(triples))
+    return _ParsedFile(triples, [(prefix, ns) for prefix, ns in prefixes if prefix])
+
+
+def _check_new_iris(iris: list[URIRef], text: str, base: str, where: str) -> None:
+    """:func:`_check_iris` on the IRIs of a file not met in an earlier file (those passed)."""
+    suspicious = {iri for iri in iris if iri.startswith("file:") or _BAD_IRI_CHARS.search(iri)}
+    if suspicious:
+        _check_iri_set(suspicious, text, base, where)
+
+
+def _read_graph_file(
+    path: Path, where: str, converter: _TermConverter
+) -> tuple[_ParsedFile, bytes]:
+    raw, text = _read_text(path, where)
+    base = path.resolve().as_uri()
+    data = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    parsed = _parse_with_oxigraph(data, base, converter)
+    if parsed is None:
+        graph = _parse_with_rdflib(text, base, where)
+        namespaces = [(prefix, str(ns)) for prefix, ns in graph.namespaces() if prefix]
+        return _ParsedFile(list(graph), namespaces), raw
+    _check_new_iris(converter.take_new_iris(), text, base, where)
+    return parsed, raw
 
 
 @dataclass(frozen=True)
@@ -258,16 +449,18 @@ class Catalogue:
 
 
 def _build_index(
-    per_file: list[tuple[str, Graph]],
+    per_file: list[tuple[str, list[Triple]]],
 ) -> Mapping[IdentifiedNode, tuple[str, ...]]:
     typed: dict[IdentifiedNode, list[str]] = {}
     mentioned: dict[IdentifiedNode, list[str]] = {}
-    for name, graph in per_file:
-        for subject in graph.subjects(unique=True):
-            if not isinstance(subject, URIRef | BNode):
-                continue
-            mentioned.setdefault(subject, []).append(name)
-            if (subject, RDF.type, None) in graph:
+    rdf_type = {RDF.type}  # a set: its hash test skips URIRef.__eq__, which is Python code
+    for name, triples in per_file:
+        subjects = {s for s, _, _ in triples}
+        for subject in subjects:
+            if isinstance(subject, URIRef | BNode):
+                mentioned.setdefault(subject, []).append(name)
+        for subject in {s for s, p, _ in triples if p in rdf_type}:
+            if isinstance(subject, URIRef | BNode):
                 typed.setdefault(subject, []).append(name)
     index = {s: tuple(typed.get(s) or files) for s, files in mentioned.items()}
     return MappingProxyType(index)
@@ -276,10 +469,14 @@ def _build_index(
 def adopt_prefixes(target: Graph, source: Graph) -> None:
     """Bind on ``target`` the prefixes ``source`` declares whose prefix and namespace are both
     still unbound there (the catalogue's own prefixes always win)."""
+    _adopt(target, [(prefix, str(namespace)) for prefix, namespace in source.namespaces()])
+
+
+def _adopt(target: Graph, declared: Iterable[tuple[str, str]]) -> None:
     prefixes = {prefix for prefix, _ in target.namespaces()}
     namespaces = {str(namespace) for _, namespace in target.namespaces()}
-    for prefix, namespace in sorted(source.namespaces()):
-        if prefix and prefix not in prefixes and str(namespace) not in namespaces:
+    for prefix, namespace in sorted(declared):
+        if prefix and prefix not in prefixes and namespace not in namespaces:
             target.bind(prefix, namespace, override=False)
             prefixes.add(prefix)
             namespaces.add(str(namespace))
@@ -303,19 +500,27 @@ def load_catalogue(root: Path | Layout, *, include_shapes: bool = True) -> Catal
         )
     shape_files = [(Role.SHAPES, p) for p in layout.shape_files()] if include_shapes else []
 
+    with paused_gc():
+        return _merge(layout, [*graph_files, *shape_files])
+
+
+def _merge(layout: Layout, sources: list[tuple[Role, Path]]) -> Catalogue:
     merged = new_graph()
     shapes = new_graph()
     files: list[SourceFile] = []
-    per_file: list[tuple[str, Graph]] = []
-    for role, path in [*graph_files, *shape_files]:
+    per_file: list[tuple[str, list[Triple]]] = []
+    converter = _TermConverter()
+    for role, path in sources:
         name = layout.relative(path)
-        parsed, raw = parse_turtle(path, name=name)
-        files.append(SourceFile(name, role, hashlib.sha256(raw).hexdigest(), len(parsed)))
+        parsed, raw = _read_graph_file(path, name, converter)
+        files.append(SourceFile(name, role, hashlib.sha256(raw).hexdigest(), len(parsed.triples)))
         into = shapes if role is Role.SHAPES else merged
-        into += parsed
-        adopt_prefixes(into, parsed)
+        add = into.add
+        for triple in parsed.triples:
+            add(triple)
+        _adopt(into, parsed.namespaces)
         if role is not Role.SHAPES:
-            per_file.append((name, parsed))
+            per_file.append((name, parsed.triples))
     return Catalogue(
         layout=layout,
         graph=merged,

@@ -18,9 +18,9 @@ from smartkg.serialize import RdfFormat
 from smartkg.stats import compute_stats
 from smartkg.stats import format_json as stats_json
 from smartkg.stats import format_text as stats_text
+from smartkg.validation import Engine, validate
 from smartkg.validation import format_json as report_json
 from smartkg.validation import format_text as report_text
-from smartkg.validation import validate
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_VIOLATIONS", "main"]
 
@@ -65,11 +65,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
         f"built {names} in {result.out_dir} "
         f"({result.triples} triples, {result.shape_triples} shape triples, {result.files} files)"
     )
-    return EXIT_OK
+    if not args.validate:
+        return EXIT_OK
+    report = validate(result.catalogue)
+    sys.stdout.write(report_text(report))
+    return EXIT_OK if report.conforms else EXIT_VIOLATIONS
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    report = validate(load_catalogue(_layout(args)))
+    report = validate(load_catalogue(_layout(args)), Engine(args.engine))
     sys.stdout.write(report_json(report) if args.format == "json" else report_text(report))
     return EXIT_OK if report.conforms else EXIT_VIOLATIONS
 
@@ -85,11 +89,17 @@ def _cmd_export_graph(args: argparse.Namespace) -> int:
 
     fmt = GraphFormat(args.format)
     if fmt is GraphFormat.CSV:
-        for path in export_tables(_layout(args), args.output):
+        for path in export_tables(_layout(args), args.output, endpoint=args.endpoint):
             print(path)
         return EXIT_OK
     destination = args.output if args.output is not None else sys.stdout.buffer
-    export_network(_layout(args), fmt, destination, with_similarity=args.with_similarity)
+    export_network(
+        _layout(args),
+        fmt,
+        destination,
+        with_similarity=args.with_similarity,
+        endpoint=args.endpoint,
+    )
     return EXIT_OK
 
 
@@ -149,6 +159,12 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--out-dir", type=Path, default=None, metavar="DIR", help="output directory (ROOT/build)"
     )
+    build_cmd.add_argument(
+        "--validate",
+        action="store_true",
+        help="then validate what was built, as `smartkg validate` does, without reading the "
+        "catalogue again (exit 1 on violations; the outputs are written either way)",
+    )
 
     validate_cmd = add(
         "validate",
@@ -157,6 +173,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate_cmd.add_argument(
         "--format", choices=("text", "json"), default="text", help="report format (text)"
+    )
+    validate_cmd.add_argument(
+        "--engine",
+        choices=[e.value for e in Engine],
+        default=Engine.FAST.value,
+        help="SHACL engine: fast (shapes compiled to SPARQL, pySHACL for any it cannot compile) "
+        "or pyshacl, the reference; both give the same report (fast)",
     )
 
     stats_cmd = add(
@@ -566,6 +589,7 @@ def _parser() -> argparse.ArgumentParser:
                 max_memory_mb=args.max_memory,
                 access_log=not args.quiet,
             ),
+            endpoint=args.endpoint,
         )
         return EXIT_OK
 
@@ -593,9 +617,11 @@ def _parser() -> argparse.ArgumentParser:
         "present) as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql, printing its "
         "URL; Ctrl-C or SIGTERM stops it. SPARQL Update, SERVICE and FROM are refused; each "
         "query runs in a worker process that is killed at the time limit (503). A catalogue "
-        "that is not built, or a port in use, exits with 2.",
+        "that is not built, or a port in use, exits with 2. With --endpoint the pages and the "
+        "planner read the catalogue from that store and /sparql redirects to it (307).",
         _cmd_serve,
     )
+    _endpoint_option(serve_cmd)
     serve_cmd.add_argument(
         "--host",
         default=serve_defaults.DEFAULT_HOST,

@@ -1,5 +1,9 @@
 """``smartkg export``: the merged graph (ontology, vocabularies, data) in one RDF format, or
-the city network (GraphML, GEXF, Cytoscape.js JSON) and CSV tables built from it."""
+the city network (GraphML, GEXF, Cytoscape.js JSON) and CSV tables built from it.
+
+The network and the tables are read through SPARQL (:func:`smartkg.engine.engine_for`): from the
+embedded store, or from a store's endpoint (``--endpoint`` / ``SMARTKG_ENDPOINT``) with the same
+output."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import BinaryIO
 
 from smartkg.atomic import write_atomically
 from smartkg.catalogue import Layout, load_catalogue
-from smartkg.engine import EmbeddedEngine
+from smartkg.engine import engine_for
 from smartkg.graphexport.formats import GraphFormat, graph_bytes
 from smartkg.graphexport.network import build_graph
 from smartkg.graphexport.tables import write_tables
@@ -54,13 +58,13 @@ def export(root: Path | Layout, fmt: RdfFormat, destination: Path | BinaryIO) ->
 
 
 def similarity_pairs(
-    root: Path | Layout, peers: int = SIMILAR_PEERS
+    root: Path | Layout, peers: int = SIMILAR_PEERS, *, endpoint: str | None = None
 ) -> dict[tuple[str, str], float]:
     """Each city and its ``peers`` closest cities by the replication planner's similarity (the
     numbers ``smartkg similar`` prints), each unordered pair once, keyed in IRI order."""
     from smartkg.replication import open_planner, similar_cities  # numpy, scipy: lazily
 
-    _, planner = open_planner(_layout(root))
+    _, planner = open_planner(_layout(root), endpoint=endpoint)
     pairs: dict[tuple[str, str], float] = {}
     for city in planner.similarity.cities:
         for peer in similar_cities(planner, city, peers).peers:
@@ -75,23 +79,26 @@ def export_network(
     destination: Path | BinaryIO,
     *,
     with_similarity: bool = False,
+    endpoint: str | None = None,
 ) -> tuple[int, int]:
     """Write the city network (:func:`~smartkg.graphexport.network.build_graph`) in ``fmt``
     (GraphML, GEXF or Cytoscape JSON) to ``destination``, a path atomically; with
-    ``with_similarity``, add ``similar-to`` edges. Return the node and edge counts."""
+    ``with_similarity``, add ``similar-to`` edges. The catalogue is read from ``endpoint`` (else
+    ``SMARTKG_ENDPOINT``) when given. Return the node and edge counts."""
     layout = _layout(root)
-    catalogue = load_catalogue(layout, include_shapes=False)
-    engine = EmbeddedEngine.from_graph(catalogue.graph)
-    similarity = similarity_pairs(layout) if with_similarity else None
+    engine = engine_for(layout, endpoint, include_derived=False)
+    similarity = similarity_pairs(layout, endpoint=endpoint) if with_similarity else None
     graph = build_graph(engine, similarity=similarity)
     _write(graph_bytes(graph, fmt), destination)
     return graph.number_of_nodes(), graph.number_of_edges()
 
 
-def export_tables(root: Path | Layout, out_dir: Path | None = None) -> list[Path]:
+def export_tables(
+    root: Path | Layout, out_dir: Path | None = None, *, endpoint: str | None = None
+) -> list[Path]:
     """Write cities.csv, services.csv, certifications.csv and projects.csv (UTF-8 with BOM)
-    into ``out_dir`` (default ROOT/build/csv/), atomically; return their paths."""
+    into ``out_dir`` (default ROOT/build/csv/), atomically; return their paths. The catalogue
+    is read from ``endpoint`` (else ``SMARTKG_ENDPOINT``) when given."""
     layout = _layout(root)
-    catalogue = load_catalogue(layout, include_shapes=False)
-    engine = EmbeddedEngine.from_graph(catalogue.graph)
+    engine = engine_for(layout, endpoint, include_derived=False)
     return write_tables(engine, out_dir if out_dir is not None else layout.build_dir / CSV_DIR)

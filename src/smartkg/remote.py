@@ -48,6 +48,7 @@ __all__ = [
     "GRAPH_ENV",
     "GRAPH_STORE_ENV",
     "PASSWORD_ENV",
+    "ROW_CAP_HEADER",
     "UPDATE_ENV",
     "USER_ENV",
     "PublishMode",
@@ -74,6 +75,8 @@ PASSWORD_ENV = "SMARTKG_PASSWORD"
 """HTTP basic credentials for every request to the store."""
 TIMEOUT_ENV = "SMARTKG_TIMEOUT"
 """Seconds one request may take (default 60)."""
+ROW_CAP_HEADER = "X-SPARQL-MaxRows"
+"""Virtuoso's sign that a SELECT answer reached its ``ResultSetMaxRows`` cap."""
 
 CATALOGUE_GRAPH = ID["graph/catalogue"]
 """The named graph ``smartkg publish`` writes and the reading commands query by default."""
@@ -235,7 +238,8 @@ class RemoteEngine:
     ``default_graph`` (sent as ``default-graph-uri``) makes a named graph the queries' default
     graph, so the catalogue published into a named graph answers unchanged queries. Requests are
     URL-encoded POSTs (Virtuoso hangs on direct POSTs of the query); a Virtuoso "anytime" partial
-    answer (HTTP 206 or an ``X-SQL-State`` header) is an error, never a silent short answer.
+    answer (HTTP 206 or an ``X-SQL-State`` header) and an answer that reached Virtuoso's row cap
+    (an ``X-SPARQL-MaxRows`` header) are errors, never a silent short answer.
     """
 
     def __init__(
@@ -293,8 +297,18 @@ class RemoteEngine:
         if response.getcode() == 206 or headers.get("X-SQL-State"):
             raise RemoteError(
                 f"{self.endpoint} returned a partial answer ({headers.get('X-SQL-State')}: "
-                f"{headers.get('X-SQL-Message')}); raise the store's timeout",
+                f"{headers.get('X-SQL-Message')}); raise the store's timeout (Virtuoso: the "
+                "endpoint URL's timeout parameter, MaxQueryExecutionTime in virtuoso.ini)",
                 rule="partial-result",
+            )
+        cap = headers.get(ROW_CAP_HEADER)
+        if cap:
+            # Virtuoso sends it once an answer reaches ResultSetMaxRows, cut or not.
+            raise RemoteError(
+                f"{self.endpoint} answered {cap} rows, its result cap ({ROW_CAP_HEADER}), so "
+                "the answer may be cut; raise the store's cap (Virtuoso: ResultSetMaxRows in "
+                "the [SPARQL] section of virtuoso.ini, then restart it)",
+                rule="row-cap",
             )
         return body, headers.get("Content-Type", "")
 
@@ -353,6 +367,15 @@ def export_remote(engine: RemoteEngine, fmt: Any, destination: Path | BinaryIO) 
     from smartkg.serialize import serialize
 
     graph = engine.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    # Virtuoso cuts CONSTRUCT answers at ResultSetMaxRows silently (no header): count apart.
+    expected = engine.triple_count()
+    if len(graph) < expected:
+        raise RemoteError(
+            f"{engine.endpoint} answered {len(graph)} of its {expected} triples: its result "
+            "cap is lower than the graph; raise it (Virtuoso: ResultSetMaxRows in the [SPARQL] "
+            "section of virtuoso.ini, then restart it)",
+            rule="row-cap",
+        )
     content = serialize(graph, fmt)
     if isinstance(destination, Path):
         write_atomically({destination: content})

@@ -1,13 +1,13 @@
 """SHACL validation of the merged catalogue, and its report.
 
-pySHACL runs with no inference on the merged graph, which includes the ontology so that
-``sh:class`` sees ``rdfs:subClassOf``. Warnings and infos do not break conformance; violations
-do. Each result is tied back to the file(s) its focus node is defined in.
+Validation runs with no inference on the merged graph, which includes the ontology so that
+``sh:class`` sees ``rdfs:subClassOf``. Two engines give the same results: the compiled engine
+(:mod:`smartkg.shacl`, the default) and pySHACL, the reference. Warnings and infos do not break
+conformance; violations do. Each result is tied back to the file(s) its focus node is defined in.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -16,28 +16,36 @@ from enum import StrEnum
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import NamespaceManager
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
 from rdflib.term import Node
 
 from smartkg.catalogue import Catalogue, Role
 from smartkg.errors import CatalogueError
 from smartkg.labels import Labels, has_language, labels_of
-from smartkg.namespaces import RDF, SH, curie, namespace_manager
+from smartkg.namespaces import SH, curie, namespace_manager
+from smartkg.shacl import ShaclResult, render_path, results_of_report, validate_fast
+from smartkg.shacl.reference import run_pyshacl
 
 __all__ = [
+    "Engine",
     "Severity",
     "ValidationReport",
     "ValidationResult",
     "format_json",
     "format_text",
+    "render_path",
+    "run_shacl",
     "validate",
 ]
 
 NO_FILE = "(no source file)"
+
+
+class Engine(StrEnum):
+    """The SHACL engines ``smartkg validate`` can use."""
+
+    FAST = "fast"  # shapes compiled to SPARQL on pyoxigraph, pySHACL for any it cannot compile
+    PYSHACL = "pyshacl"  # the reference
 
 
 class Severity(StrEnum):
@@ -88,6 +96,7 @@ class ValidationReport:
     results: tuple[ValidationResult, ...]
     shape_files: tuple[str, ...]
     triples: int
+    fallback_shapes: tuple[str, ...] = ()  # shapes the fast engine handed to pySHACL
 
     @property
     def conforms(self) -> bool:
@@ -103,13 +112,8 @@ class ValidationReport:
         return tuple(r for r in self.results if path in r.files)
 
 
-def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node | None:
-    values = sorted(graph.objects(subject, predicate), key=str)
-    return values[0] if values else None
-
-
-def _message(graph: Graph, result: Node) -> str | None:
-    messages = [m for m in graph.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+def _message(messages: Iterable[Literal]) -> str | None:
+    messages = list(messages)
     for wanted in ("en", None):
         chosen = sorted(
             str(m) for m in messages if (has_language(m, "en") if wanted else m.language is None)
@@ -117,31 +121,6 @@ def _message(graph: Graph, result: Node) -> str | None:
         if chosen:
             return chosen[0]
     return sorted(str(m) for m in messages)[0] if messages else None
-
-
-def render_path(graph: Graph, path: Node, nsm: NamespaceManager) -> str:
-    """A SHACL property path in SPARQL property-path syntax."""
-    if isinstance(path, URIRef):
-        return curie(path, nsm)
-    if not isinstance(path, BNode):
-        return path.n3()
-    if (path, RDF.first, None) in graph:
-        return "/".join(render_path(graph, step, nsm) for step in Collection(graph, path))
-    unary = {
-        SH.inversePath: ("^", ""),
-        SH.zeroOrMorePath: ("", "*"),
-        SH.oneOrMorePath: ("", "+"),
-        SH.zeroOrOnePath: ("", "?"),
-    }
-    for predicate, (before, after) in unary.items():
-        inner = _one(graph, path, predicate)
-        if inner is not None:
-            return f"{before}({render_path(graph, inner, nsm)}){after}"
-    alternatives = _one(graph, path, SH.alternativePath)
-    if alternatives is not None:
-        options = (render_path(graph, a, nsm) for a in Collection(graph, alternatives))
-        return "(" + "|".join(options) + ")"
-    return path.n3()
 
 
 def _sort_key(result: ValidationResult, nsm: NamespaceManager) -> tuple[Any, ...]:
@@ -157,96 +136,47 @@ def _sort_key(result: ValidationResult, nsm: NamespaceManager) -> tuple[Any, ...
 
 
 def _results(
-    report: Graph, catalogue: Catalogue, nsm: NamespaceManager
+    found: Iterable[ShaclResult], path_graph: Graph, catalogue: Catalogue, nsm: NamespaceManager
 ) -> Iterable[ValidationResult]:
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        focus = _one(report, node, SH.focusNode)
-        if focus is None:
-            continue
-        path = _one(report, node, SH.resultPath)
+    for result in found:
         yield ValidationResult(
-            severity=Severity.from_node(_one(report, node, SH.resultSeverity)),
-            focus_node=focus,
-            labels=labels_of(catalogue.graph, focus),
-            path=render_path(report, path, nsm) if path is not None else None,
-            value=_one(report, node, SH.value),
-            source_shape=_one(report, node, SH.sourceShape),
-            constraint_component=_one(report, node, SH.sourceConstraintComponent),
-            message=_message(report, node),
-            files=catalogue.files_of(focus),
-        )
-
-
-@functools.lru_cache(maxsize=4096)
-def _prepared_query(text: str, namespaces: tuple[tuple[str, str], ...]) -> Query:
-    return prepareQuery(text, initNs=dict(namespaces))
-
-
-class _ParseOnceGraph(Graph):
-    """A view of a graph (same store, nothing copied) that parses each SPARQL text once.
-
-    pySHACL sends rdflib the same SPARQL text for every focus node of a SPARQL-based constraint,
-    and rdflib parses it anew each time: most of a validation's run time. A prepared query may be
-    evaluated any number of times with other bindings (what ``prepareQuery`` is for), so results
-    are unchanged.
-    """
-
-    def __init__(self, graph: Graph) -> None:
-        super().__init__(
-            store=graph.store,
-            identifier=graph.identifier,
-            namespace_manager=graph.namespace_manager,
-        )
-        self._prepared: dict[str, Query] = {}
-
-    def query(
-        self,
-        query_object: Any,
-        processor: Any = "sparql",
-        result: Any = "sparql",
-        initNs: Any = None,
-        initBindings: Any = None,
-        use_store_provided: bool = True,
-        **kwargs: Any,
-    ) -> Result:
-        if isinstance(query_object, str) and processor == "sparql" and not initNs and not kwargs:
-            namespaces = tuple(sorted((prefix, str(iri)) for prefix, iri in self.namespaces()))
-            query_object = _prepared_query(query_object, namespaces)
-        return super().query(
-            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+            severity=Severity.from_node(result.severity),
+            focus_node=result.focus,
+            labels=labels_of(catalogue.graph, result.focus),
+            path=render_path(path_graph, result.path, nsm) if result.path is not None else None,
+            value=result.value,
+            source_shape=result.shape,
+            constraint_component=result.component,
+            message=_message(result.messages),
+            files=catalogue.files_of(result.focus),
         )
 
 
 def run_shacl(data: Graph, shapes: Graph, *, focus_nodes: Iterable[URIRef] | None = None) -> Graph:
     """Run pySHACL on ``data`` (a plain rdflib graph, ontology included) and return the report.
 
-    The options every smartkg validation uses: no inference (the ontology's subclass axioms are in
-    the data graph, which ``sh:class`` follows), SHACL-AF, Warnings and Infos allowed. Raises
-    :class:`ValueError` with pySHACL's explanation when it cannot run the shapes.
+    See :func:`smartkg.shacl.reference.run_pyshacl`; kept here for the callers that want
+    pySHACL's report graph itself.
     """
-    import pyshacl  # heavy: imported only when validating
-
-    _, report_graph, report_text = pyshacl.validate(
-        _ParseOnceGraph(data),
-        shacl_graph=shapes,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-        abort_on_first=False,
-        meta_shacl=False,
-        inplace=True,
-        focus_nodes=list(focus_nodes) if focus_nodes is not None else None,
-    )
-    if not isinstance(report_graph, Graph):  # pySHACL returns a ValidationFailure for bad shapes
-        raise ValueError(str(report_graph or report_text).strip() or "no report graph")
-    return report_graph
+    return run_pyshacl(data, shapes, focus_nodes=focus_nodes)
 
 
-def validate(catalogue: Catalogue) -> ValidationReport:
+def _run(
+    catalogue: Catalogue, engine: Engine
+) -> tuple[Iterable[ShaclResult], Graph, tuple[str, ...]]:
+    if engine is Engine.PYSHACL:
+        report = run_pyshacl(catalogue.graph, catalogue.shapes)
+        return results_of_report(report), report, ()
+    fast = validate_fast(catalogue.graph, catalogue.shapes)
+    nsm = namespace_manager()
+    fallback = tuple(sorted(curie(shape, nsm) for shape in fast.fallback))
+    return fast.results, fast.path_graph, fallback
+
+
+def validate(catalogue: Catalogue, engine: Engine = Engine.FAST) -> ValidationReport:
     """Validate ``catalogue.graph`` (ontology included) against ``catalogue.shapes``.
 
-    Raises :class:`CatalogueError` when there are no shapes, or pySHACL cannot load them.
+    Raises :class:`CatalogueError` when there are no shapes, or the engine cannot run them.
     """
     shape_files = tuple(f.path for f in catalogue.files if f.role is Role.SHAPES)
     if not shape_files or len(catalogue.shapes) == 0:
@@ -256,17 +186,22 @@ def validate(catalogue: Catalogue) -> ValidationReport:
             rule="layout",
         )
     try:
-        report_graph = run_shacl(catalogue.graph, catalogue.shapes)
+        found, path_graph, fallback = _run(catalogue, engine)
+        nsm = namespace_manager()
+        results = sorted(
+            _results(found, path_graph, catalogue, nsm), key=lambda r: _sort_key(r, nsm)
+        )
     except Exception as exc:  # pySHACL reports malformed shapes with its own exception types
         raise CatalogueError(
             f"pySHACL could not run the shapes: {exc}",
             path=catalogue.layout.relative(catalogue.layout.shapes_dir),
             rule="shacl",
         ) from exc
-    nsm = namespace_manager()
-    results = sorted(_results(report_graph, catalogue, nsm), key=lambda r: _sort_key(r, nsm))
     return ValidationReport(
-        results=tuple(results), shape_files=shape_files, triples=len(catalogue.graph)
+        results=tuple(results),
+        shape_files=shape_files,
+        triples=len(catalogue.graph),
+        fallback_shapes=fallback,
     )
 
 

@@ -1,6 +1,7 @@
 """Virtuoso Open Source 7 (Debian ``virtuoso-opensource``): a private instance in a temporary
 directory, its SQL and HTTP ports on 127.0.0.1, with the SPARQL user allowed to update and a
-result cap far above the catalogue's size (the Debian default caps results at 10,000 rows)."""
+result cap far above the catalogue's size by default (the Debian default caps results at 10,000
+rows)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,11 @@ def virtuoso_available(install: bool = True) -> str | None:
     return "virtuoso-opensource installed no virtuoso-t / isql-vt"
 
 
-def _ini(directory: Path, sql_port: int, http_port: int) -> str:
+#: ``ResultSetMaxRows`` of the test instances unless told otherwise.
+DEFAULT_MAX_ROWS = 1_000_000
+
+
+def _ini(directory: Path, sql_port: int, http_port: int, max_rows: int) -> str:
     text = SYSTEM_INI.read_text(encoding="utf-8")
     text = text.replace(SYSTEM_DB, str(directory))
     sections = re.split(r"(?m)^(?=\[)", text)
@@ -54,7 +59,9 @@ def _ini(directory: Path, sql_port: int, http_port: int) -> str:
                 r"(?m)^ServerPort\s*=.*$", f"ServerPort = 127.0.0.1:{http_port}", section
             )
         elif section.startswith("[SPARQL]"):
-            section = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", "ResultSetMaxRows = 1000000", section)
+            section = re.sub(
+                r"(?m)^ResultSetMaxRows\s*=.*$", f"ResultSetMaxRows = {max_rows}", section
+            )
         out.append(section)
     return "".join(out)
 
@@ -63,12 +70,13 @@ GRANTS = "GRANT SPARQL_UPDATE TO \"SPARQL\";DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('
 
 
 @contextmanager
-def virtuoso_server(directory: Path) -> Iterator[Store]:
-    """A private Virtuoso in ``directory``; stopped (this process only) on exit."""
+def virtuoso_server(directory: Path, max_rows: int = DEFAULT_MAX_ROWS) -> Iterator[Store]:
+    """A private Virtuoso in ``directory`` answering at most ``max_rows`` rows (its
+    ``ResultSetMaxRows``); stopped (this process only) on exit."""
     directory.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(_ini(directory, sql_port, http_port), encoding="utf-8")
+    ini.write_text(_ini(directory, sql_port, http_port, max_rows), encoding="utf-8")
     log = (directory / "stdout.log").open("wb")
     process = subprocess.Popen(
         ["virtuoso-t", "+foreground", "+configfile", str(ini)],

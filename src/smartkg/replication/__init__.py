@@ -6,7 +6,11 @@ Modules, one concern each:
   build city profiles from a set of services.
 - :mod:`~smartkg.replication.params`: the documented parameters and the method's name.
 - :mod:`~smartkg.replication.features`: the networkx city-feature graph, ancestor expansion.
+- :mod:`~smartkg.replication.tfidf`: the cities' sparse TF-IDF vectors, one matrix per facet.
 - :mod:`~smartkg.replication.similarity`: TF-IDF cosine similarity and its explanation.
+- :mod:`~smartkg.replication.topk`, :mod:`~smartkg.replication.ranking`: every city's top k in
+  row blocks, and ``score_key`` order on numpy arrays.
+- :mod:`~smartkg.replication.bulk`: bulk builds without cyclic garbage collection.
 - :mod:`~smartkg.replication.fit`: how well a service type's features match a city.
 - :mod:`~smartkg.replication.planner`: the model (profiles, similarity, adoption) and the score.
 - :mod:`~smartkg.replication.filters`: hard constraints.

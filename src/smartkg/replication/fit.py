@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from rdflib import URIRef
 
-from smartkg.replication.features import city_node, expand
+from smartkg.replication.features import expand
 from smartkg.replication.profiles import (
     SERVICE_FACETS,
     CityProfile,
@@ -50,27 +50,28 @@ class TypeFit:
     weights: Mapping[Facet, float]
     vectors: Mapping[Facet, Matrix] = field(repr=False)  # types x concepts of the city space
     via: Mapping[tuple[URIRef, Facet, URIRef], frozenset[URIRef]] = field(repr=False)
+    rows: Mapping[URIRef, int] = field(repr=False)
 
     def fits(self, city: URIRef) -> dict[URIRef, float]:
         """The fit of every type with known features to ``city``."""
         i = self.similarity.index(city)
         total: Matrix = np.zeros(len(self.types))
         for facet in SERVICE_FACETS:
-            own = self.similarity.spaces[facet].vectors[i]
+            own = self.similarity.spaces[facet].dense_row(i)
             total += self.weights[facet] * (self.vectors[facet] @ own)
         return {t: float(total[row]) for row, t in enumerate(self.types)}
 
     def explain(self, city: URIRef, service_type: URIRef) -> list[SharedItem]:
         """The concepts ``city`` and the type share, with their contributions, largest first.
         ``via_a`` is the city's side, ``via_b`` the type's."""
-        if service_type not in self.types:
+        row = self.rows.get(service_type)
+        if row is None:
             return []
-        row = self.types.index(service_type)
         i = self.similarity.index(city)
         items: list[SharedItem] = []
         for facet in SERVICE_FACETS:
             space = self.similarity.spaces[facet]
-            products = space.vectors[i] * self.vectors[facet][row] * self.weights[facet]
+            products = space.dense_row(i) * self.vectors[facet][row] * self.weights[facet]
             for column in np.flatnonzero(products > 0):
                 concept = space.concepts[int(column)]
                 items.append(
@@ -78,7 +79,7 @@ class TypeFit:
                         facet=facet,
                         concept=concept,
                         contribution=float(products[column]),
-                        via_a=self.similarity.graph.edges[city_node(city), (facet, concept)]["via"],
+                        via_a=self.similarity.via(city, facet, concept),
                         via_b=self.via[(service_type, facet, concept)],
                     )
                 )
@@ -107,7 +108,7 @@ def build_type_fit(
         columns = {concept: j for j, concept in enumerate(space.concepts)}
         matrix: Matrix = np.zeros((len(types), len(space.concepts)))
         for row, service_type in enumerate(types):
-            concepts = [c for s in services[service_type] for c in s.features(facet)]
+            concepts = frozenset().union(*(s.features(facet) for s in services[service_type]))
             for concept, (weight, leads) in expand(concepts, data, decay, cache).items():
                 matrix[row, columns[concept]] = weight
                 via[(service_type, facet, concept)] = leads
@@ -120,4 +121,5 @@ def build_type_fit(
         weights=MappingProxyType(weights),
         vectors=MappingProxyType(vectors),
         via=MappingProxyType(via),
+        rows=MappingProxyType({t: row for row, t in enumerate(types)}),
     )

@@ -36,6 +36,7 @@ from types import MappingProxyType
 
 from rdflib import URIRef
 
+from smartkg.replication.bulk import no_cyclic_gc
 from smartkg.replication.fit import TypeFit, build_type_fit
 from smartkg.replication.params import PlannerParams
 from smartkg.replication.profiles import (
@@ -46,9 +47,10 @@ from smartkg.replication.profiles import (
 )
 from smartkg.replication.similarity import SimilarityModel, build_similarity
 
-__all__ = ["CityFilter", "Planner", "ScoreParts", "Support", "build_planner"]
+__all__ = ["CityFilter", "Peers", "Planner", "ScoreParts", "Support", "build_planner"]
 
 CityFilter = Callable[[URIRef], bool]
+Peers = list[tuple[URIRef, float]]
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class Planner:
             covered |= self.broader_types.get(own, frozenset())
         return tuple(t for t in self.candidates if t not in covered)
 
-    def peers(self, city: URIRef, allowed: CityFilter | None = None) -> list[tuple[URIRef, float]]:
+    def peers(self, city: URIRef, allowed: CityFilter | None = None) -> Peers:
         return self.similarity.peers(city, self.params.recommender.peers, allowed)
 
     def score_parts(
@@ -120,11 +122,13 @@ class Planner:
         city: URIRef,
         allowed_peers: CityFilter | None = None,
         candidates: Iterable[URIRef] | None = None,
+        peers: Peers | None = None,
     ) -> dict[URIRef, ScoreParts]:
         """The terms of the score of each candidate type for ``city`` (default: all its
-        candidates)."""
+        candidates); ``peers``, when given, must be ``self.peers(city, allowed_peers)``."""
         chosen = self.candidates_for(city) if candidates is None else tuple(candidates)
-        peers = self.peers(city, allowed_peers)
+        if peers is None:
+            peers = self.peers(city, allowed_peers)
         settings = self.params.recommender
         fits = self.type_fit.fits(city) if settings.fit_weight else {}
         parts: dict[URIRef, ScoreParts] = {}
@@ -159,12 +163,17 @@ class Planner:
         }
 
     def support(
-        self, city: URIRef, service_type: URIRef, allowed_peers: CityFilter | None = None
+        self,
+        city: URIRef,
+        service_type: URIRef,
+        allowed_peers: CityFilter | None = None,
+        peers: Peers | None = None,
     ) -> list[Support]:
-        """The peers of ``city`` behind its score for ``service_type``, closest first."""
+        """The peers of ``city`` behind its score for ``service_type``, closest first;
+        ``peers``, when given, must be ``self.peers(city, allowed_peers)``."""
         found: list[Support] = []
         siblings = self.siblings.get(service_type, ())
-        for peer, similarity in self.peers(city, allowed_peers):
+        for peer, similarity in self.peers(city, allowed_peers) if peers is None else peers:
             profile = self.profiles[peer]
             if profile.runs(service_type):
                 found.append(
@@ -201,6 +210,15 @@ def build_planner(
     services: Iterable[ServiceRecord] | None = None,
 ) -> Planner:
     """The planner's model of ``services`` (default: every service in ``data``)."""
+    with no_cyclic_gc():
+        return _build_planner(data, params, services)
+
+
+def _build_planner(
+    data: ReplicationData,
+    params: PlannerParams | None,
+    services: Iterable[ServiceRecord] | None,
+) -> Planner:
     chosen = PlannerParams() if params is None else params
     profiles = build_profiles(data, services)
     similarity = build_similarity(profiles, data, chosen.similarity)

@@ -26,10 +26,11 @@ funds).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 from rdflib import URIRef
@@ -37,6 +38,7 @@ from rdflib import URIRef
 from smartkg.engine import SparqlEngine
 from smartkg.labels import Labels
 from smartkg.namespaces import SCHEME, SSTATUS, sparql_prefixes
+from smartkg.replication.bulk import no_cyclic_gc
 
 __all__ = [
     "CityProfile",
@@ -228,7 +230,7 @@ class ServiceRecord:
 
 
 def _frozen(mapping: Mapping[URIRef, int]) -> Mapping[URIRef, int]:
-    return MappingProxyType(dict(sorted(mapping.items())))
+    return MappingProxyType(dict(sorted(mapping.items(), key=lambda item: str(item[0]))))
 
 
 @dataclass(frozen=True)
@@ -263,10 +265,18 @@ class CityProfile:
 
 def _profile(city: URIRef, services: Iterable[ServiceRecord]) -> CityProfile:
     own = tuple(sorted(services, key=lambda s: str(s.iri)))
-    counts: dict[Facet, Counter[URIRef]] = {facet: Counter() for facet in Facet}
+    counts: dict[Facet, dict[URIRef, int]] = {facet: {} for facet in Facet}
+    types = counts[Facet.TYPE]
     for service in own:
-        for facet in Facet:
-            counts[facet].update(service.features(facet))
+        types[service.service_type] = types.get(service.service_type, 0) + 1
+        for facet, concepts in (
+            (Facet.DOMAIN, service.domains),
+            (Facet.TECHNOLOGY, service.technologies),
+            (Facet.TARGET_GROUP, service.target_groups),
+        ):
+            held = counts[facet]
+            for concept in concepts:
+                held[concept] = held.get(concept, 0) + 1
     return CityProfile(
         city=city,
         services=own,
@@ -292,11 +302,12 @@ class ReplicationData:
     sources: Mapping[URIRef, SourceRecord]
     programme_cities: Mapping[URIRef, frozenset[URIRef]]
 
+    @cached_property
+    def _city_records(self) -> Mapping[URIRef, CityRecord]:
+        return MappingProxyType({record.iri: record for record in self.cities})
+
     def city(self, iri: URIRef) -> CityRecord:
-        for record in self.cities:
-            if record.iri == iri:
-                return record
-        raise KeyError(iri)
+        return self._city_records[iri]
 
     def label(self, iri: URIRef) -> Labels:
         return self.labels.get(iri, Labels())
@@ -330,8 +341,21 @@ def build_profiles(
     return {record.iri: _profile(record.iri, by_city.get(record.iri, ())) for record in data.cities}
 
 
-def _iri(cell: str) -> URIRef | None:
-    return URIRef(cell) if cell else None
+class _Iris:
+    """One URIRef per IRI: equal IRIs are then the same object, and dict and set lookups on
+    them never call rdflib's (Python-level) ``__eq__``."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, URIRef] = {}
+
+    def __call__(self, cell: str) -> URIRef:
+        found = self._known.get(cell)
+        if found is None:
+            found = self._known[cell] = URIRef(cell)
+        return found
+
+    def optional(self, cell: str) -> URIRef | None:
+        return self(cell) if cell else None
 
 
 def _year(cell: str) -> int | None:
@@ -339,7 +363,7 @@ def _year(cell: str) -> int | None:
     return int(digits) if len(digits) == 4 and digits.isdigit() else None
 
 
-def _read_labels(engine: SparqlEngine) -> dict[URIRef, Labels]:
+def _read_labels(engine: SparqlEngine, iri: _Iris) -> dict[URIRef, Labels]:
     best: dict[tuple[str, str], tuple[int, str]] = {}
     for node, rank, lang, label in engine.select(_LABELS)[1]:
         language = lang.lower().split("-", 1)[0]
@@ -351,7 +375,7 @@ def _read_labels(engine: SparqlEngine) -> dict[URIRef, Labels]:
             best[key] = candidate
     nodes = sorted({node for node, _ in best})
     return {
-        URIRef(node): Labels(
+        iri(node): Labels(
             en=best[(node, "en")][1] if (node, "en") in best else None,
             ko=best[(node, "ko")][1] if (node, "ko") in best else None,
         )
@@ -361,11 +385,19 @@ def _read_labels(engine: SparqlEngine) -> dict[URIRef, Labels]:
 
 def read_replication_data(engine: SparqlEngine) -> ReplicationData:
     """Read cities, services, vocabularies, sources and programmes from ``engine``."""
-    labels = _read_labels(engine)
+    with no_cyclic_gc():
+        return _read_replication_data(engine)
+
+
+def _read_replication_data(engine: SparqlEngine) -> ReplicationData:
+    iri = _Iris()
+    labels = _read_labels(engine, iri)
 
     cities = sorted(
         {
-            CityRecord(URIRef(city), labels.get(URIRef(city), Labels()), _iri(size), _iri(prov))
+            CityRecord(
+                iri(city), labels.get(iri(city), Labels()), iri.optional(size), iri.optional(prov)
+            )
             for city, size, prov in engine.select(_CITIES)[1]
         },
         key=lambda c: (str(c.iri), str(c.size_class or ""), str(c.province or "")),
@@ -379,23 +411,23 @@ def read_replication_data(engine: SparqlEngine) -> ReplicationData:
         links[(service, link)].add(value)
 
     def linked(service: str, link: str) -> frozenset[URIRef]:
-        return frozenset(URIRef(v) for v in links.get((service, link), ()) if v)
+        return frozenset(iri(v) for v in links.get((service, link), ()) if v)
 
     rows: dict[str, tuple[str, str, str, str]] = {}
     for service, city, type_, status, year in sorted(engine.select(_SERVICES)[1]):
         rows.setdefault(service, (city, type_, status, year))  # the first (smallest) if repeated
     services = tuple(
         ServiceRecord(
-            iri=URIRef(service),
-            city=URIRef(city),
-            service_type=URIRef(type_),
-            labels=labels.get(URIRef(service), Labels()),
-            status=_iri(status),
+            iri=iri(service),
+            city=iri(city),
+            service_type=iri(type_),
+            labels=labels.get(iri(service), Labels()),
+            status=iri.optional(status),
             year=_year(year),
             domains=linked(service, "domain"),
             technologies=linked(service, "technology"),
             target_groups=linked(service, "target-group"),
-            sources=tuple(sorted(linked(service, "source"))),
+            sources=tuple(sorted(linked(service, "source"), key=str)),
             programmes=linked(service, "programme"),
         )
         for service, (city, type_, status, year) in sorted(rows.items())
@@ -404,22 +436,22 @@ def read_replication_data(engine: SparqlEngine) -> ReplicationData:
     broader: dict[URIRef, set[URIRef]] = defaultdict(set)
     service_types: set[URIRef] = set()
     for concept, scheme, parent in engine.select(_CONCEPTS)[1]:
-        broader[URIRef(concept)]  # every concept gets an entry, even a top concept
+        broader[iri(concept)]  # every concept gets an entry, even a top concept
         if parent:
-            broader[URIRef(concept)].add(URIRef(parent))
+            broader[iri(concept)].add(iri(parent))
         if scheme == str(SCHEME["service-types"]):
-            service_types.add(URIRef(concept))
+            service_types.add(iri(concept))
 
     sources = {
-        URIRef(source): SourceRecord(
-            URIRef(source), title or None, labels.get(URIRef(source), Labels()), issued or None
+        iri(source): SourceRecord(
+            iri(source), title or None, labels.get(iri(source), Labels()), issued or None
         )
         for source, title, issued in sorted(engine.select(_SOURCES)[1])
     }
 
     programmes: dict[URIRef, set[URIRef]] = defaultdict(set)
     for programme, city in engine.select(_PROGRAMME_CITIES)[1]:
-        programmes[URIRef(programme)].add(URIRef(city))
+        programmes[iri(programme)].add(iri(city))
 
     return ReplicationData(
         cities=tuple(unique_cities[iri] for iri in sorted(unique_cities)),

@@ -27,13 +27,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from rdflib import URIRef
 
 from smartkg.errors import SmartkgError
 from smartkg.replication.filters import Filters
-from smartkg.replication.planner import CityFilter, Planner, ScoreParts, Support
+from smartkg.replication.planner import CityFilter, Peers, Planner, ScoreParts, Support
 from smartkg.replication.profiles import ServiceRecord
-from smartkg.replication.similarity import DECIMALS, SharedItem, score_key
+from smartkg.replication.ranking import DECIMALS, rank_rows
+from smartkg.replication.similarity import SharedItem, score_key
 
 __all__ = [
     "CityRecommendations",
@@ -103,11 +105,12 @@ def _example(
     """A service of the type: from the closest peer that runs it, else from the most similar
     city that runs it; the one with most sources, then by IRI."""
     owners = [s.city for s in supporters if s.exact]
-    if not owners:
-        owners = sorted(
-            planner.adopters.get(service_type, ()),
-            key=lambda other: score_key(planner.similarity.similarity(city, other), other),
-        )
+    adopters = planner.adopters.get(service_type, ())
+    if not owners and adopters:
+        model = planner.similarity
+        rows = np.fromiter(map(model.rows.__getitem__, adopters), np.int64, len(adopters))
+        closest = rank_rows(np.zeros(rows.size, dtype=np.int64), model.scores(city)[rows], rows)
+        owners = [adopters[int(closest[0])]]
     for owner in owners[:1]:
         services = planner.profiles[owner].services_of_type(service_type)
         return min(services, key=lambda s: (-len(s.sources), str(s.iri)))
@@ -131,8 +134,9 @@ def _recommendation(
     parts: ScoreParts,
     rank: int,
     allowed_peers: CityFilter | None = None,
+    peers: Peers | None = None,
 ) -> Recommendation:
-    supporters = planner.support(city, service_type, allowed_peers)
+    supporters = planner.support(city, service_type, allowed_peers, peers)
     return Recommendation(
         city=city,
         service_type=service_type,
@@ -155,20 +159,21 @@ def recommend_for_city(
     allowed = _peer_filter(planner, chosen)
     candidates = planner.candidates_for(city)
     kept = [t for t in candidates if chosen.type_matches(t, planner)]
-    parts = planner.score_parts(city, allowed, kept)
+    peers = planner.peers(city, allowed)
+    parts = planner.score_parts(city, allowed, kept, peers)
     positive = sorted(
         ((t, p) for t, p in parts.items() if round(p.score, DECIMALS) > 0),
         key=lambda pair: score_key(pair[1].score, pair[0]),
     )
     items = tuple(
-        _recommendation(planner, city, t, s, rank, allowed)
+        _recommendation(planner, city, t, s, rank, allowed, peers)
         for rank, (t, s) in enumerate(positive[:limit], start=1)
     )
     return CityRecommendations(
         city=city,
         filters=chosen,
         limit=limit,
-        peers=tuple(planner.peers(city, allowed)),
+        peers=tuple(peers),
         items=items,
         ranked=len(positive),
         unsupported=len(kept) - len(positive),

@@ -34,9 +34,8 @@ class SimilarCities:
 def similar_cities(planner: Planner, city: URIRef, top: int = 10) -> SimilarCities:
     """The ``top`` cities most similar to ``city`` (similarity > 0), best first, ties by IRI."""
     model = planner.similarity
-    ranked = model.peers(city)
     peers = []
-    for other, similarity in ranked[:top]:
+    for other, similarity in model.peers(city, top):
         cosines = model.facet_similarity(city, other)
         peers.append(
             Peer(
@@ -46,4 +45,4 @@ def similar_cities(planner: Planner, city: URIRef, top: int = 10) -> SimilarCiti
                 shared=tuple(model.explain(city, other)),
             )
         )
-    return SimilarCities(city=city, top=top, peers=tuple(peers), comparable=len(ranked))
+    return SimilarCities(city=city, top=top, peers=tuple(peers), comparable=model.comparable(city))

@@ -4,6 +4,10 @@
 and routes ``/sparql`` to the SPARQL endpoint and ``/`` to the index page. :func:`serve` runs it
 in the foreground, prints the endpoint's URL, and stops the workers on Ctrl-C or SIGTERM.
 :func:`running` runs it in a background thread (for tests and embedding).
+
+Given an existing store instead of a snapshot (``smartkg serve --endpoint URL``), the server
+starts no worker: the web pages read the catalogue from the store, and ``/sparql`` redirects
+to the store's own endpoint (:mod:`smartkg.server.store_redirect`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from smartkg.catalogue import Layout
 from smartkg.namespaces import PREFIXES
@@ -29,6 +33,10 @@ from smartkg.server.httpd import HttpServer
 from smartkg.server.pages import IndexPage
 from smartkg.server.pool import WorkerPool
 from smartkg.server.snapshot import Snapshot, load_snapshot
+from smartkg.server.store_redirect import StoreRedirect, public_url
+
+if TYPE_CHECKING:
+    from smartkg.remote import RemoteEngine
 
 __all__ = ["SPARQL_PATH", "SparqlServer", "running", "serve"]
 
@@ -38,10 +46,20 @@ _log = logging.getLogger("smartkg.server")
 
 
 class SparqlServer:
-    """The endpoint over ``snapshot``: :meth:`start`, then :meth:`serve_forever`."""
+    """The endpoint over ``snapshot`` (or, given ``store``, the redirect to that store's
+    endpoint): :meth:`start`, then :meth:`serve_forever`."""
 
-    def __init__(self, snapshot: Snapshot, config: ServerConfig | None = None) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot | None,
+        config: ServerConfig | None = None,
+        *,
+        store: RemoteEngine | None = None,
+    ) -> None:
+        if (snapshot is None) == (store is None):
+            raise ValueError("serve either a snapshot or a store")
         self.snapshot = snapshot
+        self.store = store
         self.config = config if config is not None else ServerConfig()
         self.app = App()
         self._http: HttpServer | None = None
@@ -85,6 +103,12 @@ class SparqlServer:
                 f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
                 rule="listen",
             ) from exc
+        if self.snapshot is None:
+            assert self.store is not None
+            self._http = http
+            redirect = StoreRedirect(self.store.endpoint, self.store.default_graph)
+            self.app.add(Route(SPARQL_PATH, redirect, StoreRedirect.methods))
+            return
         pool = WorkerPool(
             self.snapshot,
             size=config.worker_count,
@@ -132,9 +156,14 @@ class SparqlServer:
 
 
 @contextmanager
-def running(snapshot: Snapshot, config: ServerConfig | None = None) -> Iterator[SparqlServer]:
+def running(
+    snapshot: Snapshot | None,
+    config: ServerConfig | None = None,
+    *,
+    store: RemoteEngine | None = None,
+) -> Iterator[SparqlServer]:
     """A started server answering in a background thread; stopped (workers too) on exit."""
-    server = SparqlServer(snapshot, config)
+    server = SparqlServer(snapshot, config, store=store)
     server.start()
     thread = threading.Thread(target=server.serve_forever, name="smartkg-http", daemon=True)
     thread.start()
@@ -160,22 +189,47 @@ def _configure_logging(access_log: bool) -> None:
     _log.propagate = False
 
 
+def _served_text(server: SparqlServer) -> str:
+    if server.store is not None:
+        return (
+            f"smartkg: serving {server.endpoint_url} as a redirect to the store at "
+            f"{public_url(server.store.endpoint)}, which the pages read; Ctrl-C stops"
+        )
+    return (
+        f"smartkg: serving {server.endpoint_url} ({server.pool.triples} triples, "
+        f"{server.pool.size} workers, {server.config.timeout:g} s timeout); Ctrl-C stops"
+    )
+
+
 def serve(
-    root: Path | Layout, config: ServerConfig | None = None, *, out: TextIO | None = None
+    root: Path | Layout,
+    config: ServerConfig | None = None,
+    *,
+    out: TextIO | None = None,
+    endpoint: str | None = None,
 ) -> None:
     """Serve the built catalogue of ``root`` until Ctrl-C or SIGTERM; print the URL to ``out``
     (standard output) once the endpoint answers.
 
+    With an ``endpoint`` (else ``SMARTKG_ENDPOINT``), the pages read the catalogue from that
+    SPARQL 1.1 endpoint (graph and credentials from the environment, as every reading command)
+    and ``/sparql`` redirects to it; nothing needs to be built.
+
     Raises :class:`~smartkg.server.errors.ServerError` when the catalogue is not built, the
-    address cannot be bound or the workers cannot start.
+    address cannot be bound or the workers cannot start, and
+    :class:`~smartkg.remote.RemoteError` when the store cannot answer.
     """
+    from smartkg.remote import RemoteEngine, endpoint_from_environment
+
     config = config if config is not None else ServerConfig()
     stream = out if out is not None else sys.stdout
     _configure_logging(config.access_log)
-    snapshot = load_snapshot(root)
+    url = endpoint_from_environment(endpoint)
+    store = RemoteEngine.from_environment(url) if url is not None else None
+    snapshot = load_snapshot(root) if store is None else None
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.getsignal(signal.SIGTERM) if in_main_thread else None
-    server = SparqlServer(snapshot, config)
+    server = SparqlServer(snapshot, config, store=store)
     try:
         if in_main_thread:
             signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -185,12 +239,7 @@ def serve(
 
         mount_web(server, root, out=sys.stderr)
         # --- end of web interface ---
-        print(
-            f"smartkg: serving {server.endpoint_url} ({server.pool.triples} triples, "
-            f"{server.pool.size} workers, {config.timeout:g} s timeout); Ctrl-C stops",
-            file=stream,
-            flush=True,
-        )
+        print(_served_text(server), file=stream, flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

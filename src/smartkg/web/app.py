@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from smartkg.catalogue import Layout, load_catalogue
-from smartkg.engine import EmbeddedEngine, catalogue_engine
+from smartkg.engine import SparqlTermEngine, catalogue_engine
 from smartkg.stats import compute_stats
 from smartkg.web.describe import SourceDocument, read_sources
 from smartkg.web.entity import EntityPages, not_found_page
@@ -57,11 +57,21 @@ class WebApp:
     ``engine`` holds the graph the pages show: ``smartkg serve`` passes the one built from the
     endpoint's snapshot (:mod:`smartkg.web.mount`), so pages and endpoint answer from the same
     data; by default it is :func:`smartkg.engine.catalogue_engine` over ``root`` (the sources,
-    plus ``build/recommendations.ttl`` when present). The statistics page needs the source
-    files; without them it says so.
+    plus ``build/recommendations.ttl`` when present). ``smartkg serve --endpoint`` passes a
+    :class:`~smartkg.remote.RemoteEngine`: every page reads through the same engine calls.
+
+    The statistics page is computed from the source files under ``root``; without them, or
+    when ``stats_from_sources`` is false (the pages show a store, whose graph the local files
+    need not match), it says so.
     """
 
-    def __init__(self, root: Path | Layout, engine: EmbeddedEngine | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | Layout,
+        engine: SparqlTermEngine | None = None,
+        *,
+        stats_from_sources: bool = True,
+    ) -> None:
         self.layout = root if isinstance(root, Layout) else Layout(Path(root))
         self.engine = engine if engine is not None else catalogue_engine(self.layout)
         self.index = build_index(self.engine)
@@ -75,7 +85,7 @@ class WebApp:
         self.static = StaticFiles(self.layout.build_dir / "static" / "vendor")
         stats = (
             compute_stats(load_catalogue(self.layout, include_shapes=False))
-            if self.layout.graph_files()
+            if stats_from_sources and self.layout.graph_files()
             else None
         )
         self._pages = {

@@ -5,7 +5,8 @@ one of its own (``/``, ``/yasgui``, ``/planner``, ``/network``, ``/id/…``, ``/
 ``/static/…``, …) and hands every other request — ``/sparql`` above all — to the endpoint's
 own :class:`~smartkg.server.App`, unchanged. :func:`mount_web` installs it on a started
 :class:`~smartkg.server.SparqlServer`, over the same snapshot of the built files that the
-endpoint's workers answer from.
+endpoint's workers answer from, or over the store the server was given (``smartkg serve
+--endpoint``), read through the same :class:`~smartkg.engine.SparqlEngine` calls.
 """
 
 from __future__ import annotations
@@ -72,7 +73,11 @@ class WebMountedApp(App):
 def mount_web(server: SparqlServer, root: Path | Layout, *, out: TextIO | None = None) -> WebApp:
     """Serve the web interface of the catalogue under ``root`` on the started ``server``;
     print where to find it to ``out`` (when given)."""
-    web = WebApp(root, snapshot_engine(server.snapshot))
+    if server.store is not None:
+        web = WebApp(root, server.store, stats_from_sources=False)
+    else:
+        assert server.snapshot is not None
+        web = WebApp(root, snapshot_engine(server.snapshot))
     server.http.app = WebMountedApp(server.app, web)
     if out is not None:
         url = server.url
