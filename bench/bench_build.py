@@ -8,7 +8,10 @@ and cached under ``build/bench/``). Every run is a forked child, so its memory i
 * build: :func:`load_catalogue`, :func:`render_outputs` and :func:`write_atomically`, the
   calls :func:`smartkg.build.build` makes (the first two with the collector paused, as there),
   each timed;
-* validate: :func:`load_catalogue` then :func:`validate`, as ``smartkg validate`` does.
+* validate: :func:`load_catalogue` (with the store) then :func:`validate`, as ``smartkg
+  validate`` does;
+* build --validate: the build's steps, loading the store as well, then :func:`validate` on
+  the build's catalogue, as ``smartkg build --validate`` does.
 
     .venv/bin/python bench/bench_build.py 10000 100000 1000000
 """
@@ -68,22 +71,26 @@ def bench_layout(repo: Layout, cities: int, into: Path) -> Layout:
     return layout
 
 
-def _build_steps(layout: Layout) -> tuple[Steps, int]:
+def _build_steps(layout: Layout, *, then_validate: bool = False) -> tuple[Steps, int]:
     with paused_gc():
         start = time.perf_counter()
-        catalogue = load_catalogue(layout)
+        catalogue = load_catalogue(layout, with_store=then_validate)
         loaded = time.perf_counter()
         contents = render_outputs(catalogue)
         rendered = time.perf_counter()
     write_atomically({layout.build_dir / name: content for name, content in contents.items()})
     written = time.perf_counter()
     steps = {"load": loaded - start, "serialise": rendered - loaded, "write": written - rendered}
-    return steps, len(catalogue.graph)
+    if not then_validate:
+        return steps, len(catalogue.graph)
+    report = validate(catalogue)
+    steps["validate"] = time.perf_counter() - written
+    return steps, report.counts()[Severity.VIOLATION]
 
 
 def _validate_steps(layout: Layout) -> tuple[Steps, int]:
     start = time.perf_counter()
-    catalogue = load_catalogue(layout)
+    catalogue = load_catalogue(layout, with_store=True)
     loaded = time.perf_counter()
     report = validate(catalogue)
     done = time.perf_counter()
@@ -162,10 +169,12 @@ def bench_build(
         checked = _runs(lambda: _measure(lambda: _validate_steps(catalogue)), runs, cap)
         violations = f"{checked[0][3]} violations" if checked else ""
         rows += _rows("validate", size, checked, cap, violations)
-    both = [r.a.seconds for r in rows if r.item == "total" and r.a is not None]
-    if len(both) == 2 and all(s is not None for s in both):
-        total = sum(s for s in both if s is not None)
-        rows.append(Row("build + validate", size, "total", Timing(total, runs)))
+        log(f"build --validate {size}: {runs} run(s), cap {cap:g} s")
+        both = _runs(
+            lambda: _measure(lambda: _build_steps(catalogue, then_validate=True)), runs, cap
+        )
+        violations = f"{both[0][3]} violations" if both else ""
+        rows += _rows("build --validate", size, both, cap, violations)
     return rows
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py            # 10k and 100k triples; 250 and 2,500 cities
     .venv/bin/python bench/run.py --quick    # smoke run: 10k triples, 250 cities, 1 run each
     .venv/bin/python bench/run.py --full     # also 1M triples and 25,000 cities
-    .venv/bin/python bench/run.py --cities --triples --validate --endpoint-load --no-serve
+    .venv/bin/python bench/run.py --cities --triples --validate --build --endpoint-load --no-serve
                                              # (empty options skip parts: here, everything)
 
 Each pair (pyoxigraph, rdflib) is measured side by side in the same run; times are medians of
@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_build import bench_build
 from bench_endpoint import bench_endpoint
 from bench_load import bench_load
 from bench_queries import bench_queries
@@ -104,6 +105,15 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds per load level (10; 3 with --quick)",
     )
     parser.add_argument(
+        "--build",
+        type=int,
+        nargs="*",
+        metavar="TRIPLES",
+        default=None,
+        help="catalogue sizes to build and validate as smartkg build --validate does "
+        "(default: 10k and 100k, also 1M with --full; 10k with --quick)",
+    )
+    parser.add_argument(
         "--serve",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -124,8 +134,19 @@ def main(argv: list[str] | None = None) -> int:
     cap = min(args.cap, 10.0) if args.quick else args.cap
     started = time.perf_counter()
     rows: list[Row] = []
-    for count in cities:  # first: each size is forked from a parent that holds no big graph
+    # First the benchmarks that fork a child per run, while this process holds no big graph: a
+    # child of a large parent pays for its inherited memory (1M triples loaded and freed before
+    # made the 100k build --validate about twice as slow as the same run started alone).
+    for count in cities:
         rows += bench_replication(layout, count, runs=runs, cap=1800.0 if count > 10_000 else 900.0)
+    build_sizes = [10_000] if args.quick else [10_000, 100_000]
+    if args.full:
+        build_sizes.append(1_000_000)
+    if args.build is not None:
+        build_sizes = args.build
+    for triples in build_sizes:
+        build_runs = 1 if args.quick or triples >= 1_000_000 else 3
+        rows += bench_build(layout, triples, _size(triples), cap=900.0, runs=build_runs)
     for triples in sizes:
         size = _size(triples)
         data = graph_bytes(layout, cities_for(triples))

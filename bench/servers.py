@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,13 +127,21 @@ def _started(
 
 
 @contextmanager
-def smartkg_serve(root: Path, log: Path, *, timeout: float = 900.0) -> Iterator[Server]:
+def smartkg_serve(
+    root: Path,
+    log: Path,
+    *,
+    options: Sequence[str] = (),
+    timeout: float = 900.0,
+) -> Iterator[Server]:
     """``smartkg serve --root ROOT`` (its ``build/smartkg.nt``) on a free port, default
-    settings (workers, 10 s query timeout), access log off."""
+    settings (workers, 10 s query timeout, answer cache) but for ``options``, access log off;
+    the server is named by the command line it was given."""
     port = free_port()
     command = [_console_script("smartkg"), "serve", "--root", str(root), "--port", str(port)]
     endpoint = f"http://127.0.0.1:{port}/sparql"
-    with _started("smartkg serve", [*command, "--quiet"], endpoint, log, timeout) as server:
+    name = " ".join(["smartkg serve", *options])
+    with _started(name, [*command, *options, "--quiet"], endpoint, log, timeout) as server:
         yield server
 
 

@@ -1,11 +1,14 @@
-"""Shared fixtures: paths of the repository and of the test fixtures, a CLI runner, and one
-validation of the real catalogue per session."""
+"""Shared fixtures: paths of the repository and of the test fixtures, a CLI runner, one
+validation of the real catalogue per session, and a local HTTP server that records requests."""
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +72,38 @@ def real_catalogue() -> Catalogue:
 def real_report(real_catalogue: Catalogue) -> ValidationReport:
     """The repository's catalogue validated against the repository's shapes, once per session."""
     return validate(real_catalogue)
+
+
+@contextmanager
+def recording_server(
+    status: int, body: bytes = b"", content_type: str | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """A server on 127.0.0.1 that records every request it receives (``"GET /path?query"``)
+    and answers each with ``status`` and ``body``: yields its base URL
+    (``http://127.0.0.1:PORT``) and the list of requests so far. Stopped on exit."""
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(f"{self.command} {self.path}")
+            self.send_response(status)
+            if content_type is not None:
+                self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

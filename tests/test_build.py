@@ -19,6 +19,7 @@ from rdflib.compare import isomorphic
 from rdflib.term import Node
 
 from smartkg import atomic, namespaces
+from smartkg.build import build
 from smartkg.catalogue import load_catalogue, paused_gc
 from smartkg.errors import CatalogueError
 from smartkg.namespaces import CITY, SVC
@@ -388,3 +389,30 @@ def test_build_validate_exits_0_when_the_catalogue_conforms(mini_root: Path, run
     result = run_cli("build", "--root", mini_root, "--validate")
     assert result.code == 0, result.out + result.err
     assert "VIOLATION" not in result.out
+
+
+def test_build_validate_with_bad_input_exits_2_and_keeps_previous_build(
+    mini_root: Path, run_cli: Any
+) -> None:
+    """The store loaded for validation changes nothing about errors: file and line, exit 2,
+    the last good build kept."""
+    assert run_cli("build", "--root", mini_root, "--validate").code == 0
+    before = _snapshot(mini_root / "build")
+    content, line = SYNTAX_ERRORS["unterminated-string"]
+    (mini_root / "data" / "services" / "broken.ttl").write_text(content, encoding="utf-8")
+
+    result = run_cli("build", "--root", mini_root, "--validate")
+
+    assert result.code == 2
+    assert result.err.startswith(f"data/services/broken.ttl:{line}: error: Turtle syntax error")
+    assert result.out == ""
+    assert _snapshot(mini_root / "build") == before
+
+
+def test_build_with_store_writes_the_same_bytes(mini_root: Path, tmp_path: Path) -> None:
+    plain = build(mini_root, tmp_path / "plain")
+    stored = build(mini_root, tmp_path / "stored", with_store=True)
+    assert stored.catalogue.mirror is not None and plain.catalogue.mirror is None
+    assert _snapshot(tmp_path / "stored") == _snapshot(tmp_path / "plain")
+    assert len(stored.catalogue.triples) == len(stored.catalogue.graph)
+    assert set(stored.catalogue.triples) == set(stored.catalogue.graph)

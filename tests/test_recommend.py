@@ -17,10 +17,23 @@ from rdflib import Literal
 from smartkg.catalogue import load_catalogue, parse_turtle
 from smartkg.engine import EmbeddedEngine
 from smartkg.errors import SmartkgError
-from smartkg.namespaces import CITY, DOM, PROG, PROV, REC, REGION, SIZE, SKG, ST, SVC, TG
+from smartkg.namespaces import (
+    CITY,
+    DOM,
+    PROG,
+    PROV,
+    REC,
+    REGION,
+    SIZE,
+    SKG,
+    ST,
+    SVC,
+    TG,
+    sparql_prefixes,
+)
 from smartkg.replication.filters import Filters
 from smartkg.replication.planner import Planner, build_planner
-from smartkg.replication.profiles import read_replication_data, sparql_prefixes
+from smartkg.replication.profiles import read_replication_data
 from smartkg.replication.recommend import recommend_for_city, recommend_for_type
 from smartkg.replication.writeback import recommendations_graph, run_iri, run_parameters
 

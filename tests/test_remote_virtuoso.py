@@ -24,12 +24,15 @@ from smartkg.serialize import RdfFormat
 from stores.oxigraph import Store
 from stores.virtuoso import virtuoso_available, virtuoso_server
 from test_remote_oxigraph import (
+    COMMANDS,
     CQ_QUERIES,
     NAMED_QUERIES,
     Published,
-    _both,
-    _sorted,
     _value,
+    assert_command_answers_the_same,
+    assert_competency_question_answers_equal,
+    assert_same_answers,
+    command_id,
     publish_catalogue,
 )
 from test_remote_oxigraph import catalogue_copy as catalogue_copy  # the session fixture
@@ -44,6 +47,11 @@ def _by_value(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
 
 pytestmark = pytest.mark.skipif(REASON is not None, reason=str(REASON))
 
+VIRTUOSO_COMMANDS = (
+    *COMMANDS,
+    ("query", "similar-cities", "--param", "city=seongdong", "--param", "minShared=2"),
+)
+
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory, catalogue_copy: Path) -> Iterator[Published]:
@@ -57,14 +65,7 @@ def test_publish_counts_every_triple(virtuoso: Published) -> None:
 
 @pytest.mark.parametrize("path", CQ_QUERIES, ids=lambda p: p.stem)
 def test_competency_question_answers_equal(virtuoso: Published, path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    embedded = virtuoso.embedded.select_terms(text)
-    remote = virtuoso.remote.select_terms(text)
-    assert remote[0] == embedded[0]
-    assert remote[1], f"{path.stem} answers nothing"
-    assert _sorted(_by_value(remote[1])) == _sorted(_by_value(embedded[1]))
-    if "ORDER BY" in text:
-        assert _by_value(remote[1]) == _by_value(embedded[1])
+    assert_competency_question_answers_equal(virtuoso, path, by=_by_value)
 
 
 @pytest.mark.parametrize("name", NAMED_QUERIES)
@@ -72,26 +73,14 @@ def test_named_query_answers_equal(virtuoso: Published, name: str) -> None:
     query = load_queries(virtuoso.root)[name]
     embedded = run_named_query(virtuoso.embedded, query)
     remote = run_named_query(virtuoso.remote, query)
-    assert remote[0] == embedded[0]
-    assert _sorted(_by_value(remote[1])) == _sorted(_by_value(embedded[1]))
+    assert_same_answers(embedded, remote, ordered=False, by=_by_value)
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("replicate", "--city", "guro-gu", "--format", "json"),
-        ("replicate", "--service-type", "smart-bus-shelter", "--format", "json"),
-        ("similar", "guro-gu", "--format", "json"),
-        ("query", "similar-cities", "--param", "city=Guro-gu", "--format", "json"),
-        ("query", "similar-cities", "--param", "city=seongdong", "--param", "minShared=2"),
-    ],
-    ids=lambda args: "-".join(args[:2]),
-)
+@pytest.mark.parametrize("args", VIRTUOSO_COMMANDS, ids=command_id)
 def test_commands_answer_the_same(
     run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch, virtuoso: Published, args: tuple[str]
 ) -> None:
-    local, remote = _both(run_cli, monkeypatch, virtuoso, *args)
-    assert remote == local
+    assert_command_answers_the_same(run_cli, monkeypatch, virtuoso, args)
 
 
 # --- the row cap and the anytime timeout ------------------------------------------------------

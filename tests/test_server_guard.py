@@ -8,14 +8,13 @@ as a SERVICE call (checked below against pyoxigraph itself).
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
 from collections.abc import Iterator
 
 import pyoxigraph
 import pytest
 
+from conftest import recording_server
 from smartkg.server.guard import QueryForm, RefusalRule, inspect_query
 
 TARGET = "http://127.0.0.1:9/sparql"
@@ -180,35 +179,11 @@ def test_query_form(query: str, form: QueryForm | None) -> None:
 # --- the guard is needed: pyoxigraph itself follows these spellings ---------------------
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str]
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        self.send_response(500)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_POST = do_GET
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def recorder() -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server that records every request it receives."""
-    hits: list[str] = []
-    handler = type("Recorder", (_Recorder,), {"hits": hits})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", hits
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    """A local HTTP server that records every request it receives (and answers 500)."""
+    with recording_server(500) as (url, hits):
+        yield f"{url}/sparql", hits
 
 
 @pytest.mark.parametrize(

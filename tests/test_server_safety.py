@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import http.client
-import http.server
 import io
 import json
 import threading
@@ -29,6 +28,7 @@ from rdflib import Graph
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from conftest import recording_server
 from smartkg.build import build
 from smartkg.server import ServerConfig, SparqlServer, load_snapshot, running
 from test_server_endpoint import Reply
@@ -103,38 +103,12 @@ def catalogue_triples(built: Path) -> int:
     return len(Graph().parse(built / "build" / "smartkg.nt", format="nt"))
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str]
-
-    def do_GET(self) -> None:
-        self.hits.append(f"{self.command} {self.path}")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        body = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_GET
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def recorder() -> Iterator[tuple[str, list[str]]]:
     """A server on 127.0.0.1 that records every request (a would-be SSRF target)."""
-    hits: list[str] = []
-    handler = type("Recorder", (_Recorder,), {"hits": hits})
-    target = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=target.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{target.server_address[1]}", hits
-    finally:
-        target.shutdown()
-        target.server_close()
-        thread.join(5)
+    body = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
+    with recording_server(200, body, "application/sparql-results+json") as found:
+        yield found
 
 
 def _no_requests_arrive(hits: list[str]) -> None:

@@ -82,7 +82,7 @@ def render_outputs(catalogue: Catalogue) -> dict[str, bytes]:
 
     ``catalogue`` is the build's own: its graph is serialised in place (it may gain a prefix).
     """
-    graph = serialize_owned(catalogue.graph, (RdfFormat.TURTLE, RdfFormat.NT))
+    graph = serialize_owned(catalogue.graph, (RdfFormat.TURTLE, RdfFormat.NT), catalogue.triples)
     contents = {
         GRAPH_TTL: graph[RdfFormat.TURTLE],
         GRAPH_NT: graph[RdfFormat.NT],
@@ -92,17 +92,20 @@ def render_outputs(catalogue: Catalogue) -> dict[str, bytes]:
     return contents
 
 
-def build(root: Path | Layout, out_dir: Path | None = None) -> BuildResult:
+def build(
+    root: Path | Layout, out_dir: Path | None = None, *, with_store: bool = False
+) -> BuildResult:
     """Build ``smartkg.ttl``, ``smartkg.nt``, ``shapes.ttl`` and ``manifest.json``.
 
-    ``out_dir`` defaults to ``build/`` under the root. Raises
+    ``out_dir`` defaults to ``build/`` under the root; ``with_store`` loads the catalogue into
+    a pyoxigraph store as well, so that validating ``BuildResult.catalogue`` copies nothing. Raises
     :class:`~smartkg.errors.CatalogueError` (bad input; nothing written) or
     :class:`~smartkg.errors.BuildError` (outputs could not be written; previous ones kept).
     """
     layout = root if isinstance(root, Layout) else Layout(Path(root))
     target = out_dir if out_dir is not None else layout.build_dir
     with paused_gc():
-        catalogue = load_catalogue(layout)
+        catalogue = load_catalogue(layout, with_store=with_store)
         outputs = {target / name: content for name, content in render_outputs(catalogue).items()}
     write_atomically(outputs)
     return BuildResult(

@@ -7,6 +7,9 @@ oxrdflib-backed graphs). Each file is parsed with pyoxigraph, whose terms are tu
 rdflib terms rdflib's own parser would give; a file pyoxigraph rejects, or one where the two
 parsers could disagree, is parsed with rdflib instead, so errors read as before. Every subject
 is indexed to the file(s) that define it, so a validation result can name the file to fix.
+
+On request the data (not the shapes) also goes into a pyoxigraph store as it is parsed, for the
+SHACL engine, which would otherwise copy the rdflib graph into one.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,6 +33,9 @@ from rdflib.term import IdentifiedNode, Node
 
 from smartkg.errors import CatalogueError
 from smartkg.namespaces import RDF, XSD, bind_prefixes
+
+if TYPE_CHECKING:
+    from smartkg.shacl.terms import StoreMirror
 
 __all__ = [
     "Catalogue",
@@ -292,11 +300,23 @@ class _TermConverter:
         self._literals: dict[Literal, Literal] = {}
         self._blank: dict[ox.BlankNode, BNode] = {}
         self._new_iris: list[URIRef] = []
+        self._new_typed: list[tuple[ox.Literal, Literal]] = []
         self.merged_literals = False
 
     def start_file(self) -> None:
         self._blank = {}
         self.merged_literals = False
+
+    @property
+    def met_blank_nodes(self) -> bool:
+        """Whether the current file has blank nodes."""
+        return bool(self._blank)
+
+    def take_new_typed_literals(self) -> list[tuple[ox.Literal, Literal]]:
+        """(as parsed, as rdflib term) for the literals with a datatype other than xsd:string
+        first met since the last call."""
+        new, self._new_typed = self._new_typed, []
+        return new
 
     def take_new_iris(self) -> list[URIRef]:
         """The IRIs first met since the last call."""
@@ -317,6 +337,8 @@ class _TermConverter:
         elif isinstance(node, ox.Literal):
             literal = self._literal(node)
             converted = self._literals.setdefault(literal, literal)
+            if literal.datatype is not None:
+                self._new_typed.append((node, literal))
             # rdflib normalises some lexical forms ("01" and "1" as xsd:integer): two
             # distinct triples for pyoxigraph may be one for rdflib
             self.merged_literals |= converted is not literal
@@ -377,6 +399,10 @@ def _may_differ_in_terms(data: bytes) -> bool:
 class _ParsedFile:
     triples: list[Triple]  # without repeats
     namespaces: list[tuple[str, str]]
+    # The same triples as pyoxigraph parsed them, when a store given them holds ``triples``:
+    # no blank nodes (the parser keeps their labels, which files share) and no two literals
+    # that rdflib made one.
+    quads: set[ox.Quad] | None = None
 
 
 def _parse_with_oxigraph(data: bytes, base: str, converter: _TermConverter) -> _ParsedFile | None:
@@ -396,9 +422,13 @@ def _parse_with_oxigraph(data: bytes, base: str, converter: _TermConverter) -> _
     if sorted(declared) != prefixes:  # a declaration the scan misread: let rdflib decide
         return None
     triples = list(converter.triples(quads))
+    as_parsed: set[ox.Quad] | None = quads
     if converter.merged_literals:
         triples = list(set(triples))
-    return _ParsedFile(triples, [(prefix, ns) for prefix, ns in prefixes if prefix])
+        as_parsed = None
+    if converter.met_blank_nodes:
+        as_parsed = None
+    return _ParsedFile(triples, [(prefix, ns) for prefix, ns in prefixes if prefix], as_parsed)
 
 
 def _check_new_iris(iris: list[URIRef], text: str, base: str, where: str) -> None:
@@ -429,7 +459,9 @@ class Catalogue:
 
     ``graph`` merges ontology, vocabularies and data; ``shapes`` merges the SHACL shapes;
     ``index`` maps each subject to the file(s) it was defined in: the files that give it an
-    ``rdf:type``, or, when none does, every file in which it is a subject.
+    ``rdf:type``, or, when none does, every file in which it is a subject. ``triples`` are the
+    triples of ``graph`` as loaded, and ``mirror`` (when asked for) a pyoxigraph store holding
+    them: both describe ``graph`` only while nobody changes it.
     """
 
     layout: Layout
@@ -437,6 +469,8 @@ class Catalogue:
     shapes: Graph
     files: tuple[SourceFile, ...]
     index: Mapping[IdentifiedNode, tuple[str, ...]] = field(repr=False)
+    triples: tuple[Triple, ...] = field(default=(), repr=False, compare=False)
+    mirror: StoreMirror | None = field(default=None, repr=False, compare=False)
 
     def files_of(self, node: Node) -> tuple[str, ...]:
         """The file(s) ``node`` is defined in; empty when it is never a subject."""
@@ -482,8 +516,13 @@ def _adopt(target: Graph, declared: Iterable[tuple[str, str]]) -> None:
             namespaces.add(str(namespace))
 
 
-def load_catalogue(root: Path | Layout, *, include_shapes: bool = True) -> Catalogue:
+def load_catalogue(
+    root: Path | Layout, *, include_shapes: bool = True, with_store: bool = False
+) -> Catalogue:
     """Discover, parse and merge every file of the catalogue under ``root``.
+
+    ``with_store`` also loads the graph into a pyoxigraph store (``Catalogue.mirror``) for the
+    SHACL engine.
 
     Raises :class:`CatalogueError` on the first file that cannot be read or parsed, and when
     the root holds no graph files at all.
@@ -501,30 +540,80 @@ def load_catalogue(root: Path | Layout, *, include_shapes: bool = True) -> Catal
     shape_files = [(Role.SHAPES, p) for p in layout.shape_files()] if include_shapes else []
 
     with paused_gc():
-        return _merge(layout, [*graph_files, *shape_files])
+        return _merge(layout, [*graph_files, *shape_files], with_store)
 
 
-def _merge(layout: Layout, sources: list[tuple[Role, Path]]) -> Catalogue:
+class _StoreLoader:
+    """The graph files' triples in a pyoxigraph store, with what reads them back as rdflib
+    terms: a file pyoxigraph parsed goes in as parsed, any other is converted."""
+
+    def __init__(self) -> None:
+        from smartkg.shacl.terms import to_ox  # the SHACL engine is imported only when needed
+
+        self._to_ox = to_ox
+        self._store = ox.Store()
+        self._typed: list[tuple[ox.Literal, Literal]] = []
+        self._terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def add(self, parsed: _ParsedFile, typed: list[tuple[ox.Literal, Literal]]) -> None:
+        """Add one file; ``typed`` are the typed literals the converter first met in it, as
+        parsed and as rdflib terms (kept even when the file is converted: a later file may
+        hold the same literal and go in as parsed)."""
+        self._typed += typed
+        if parsed.quads is not None:
+            self._store.bulk_extend(parsed.quads)
+            return
+        self._store.bulk_extend(
+            ox.Quad(self._term(s), self._term(p), self._term(o))  # type: ignore[arg-type]
+            for s, p, o in parsed.triples
+        )
+
+    def _term(self, node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        converted = self._terms.get(node)
+        if converted is None:
+            converted = self._terms[node] = self._to_ox(node)  # a blank node keeps its label
+            if isinstance(node, Literal) and node.datatype not in (None, XSD.string):
+                assert isinstance(converted, ox.Literal)
+                self._typed.append((converted, node))
+        return converted
+
+    def mirror(self, graph: Graph) -> StoreMirror | None:
+        """The store as the mirror of ``graph``; None if it merged triples rdflib keeps apart
+        (the SHACL engine then copies ``graph`` itself, and decides)."""
+        from smartkg.shacl.terms import mirror_store
+
+        return mirror_store(self._store, graph, self._typed)
+
+
+def _merge(layout: Layout, sources: list[tuple[Role, Path]], with_store: bool) -> Catalogue:
     merged = new_graph()
     shapes = new_graph()
     files: list[SourceFile] = []
     per_file: list[tuple[str, list[Triple]]] = []
     converter = _TermConverter()
+    loader = _StoreLoader() if with_store else None
     for role, path in sources:
         name = layout.relative(path)
         parsed, raw = _read_graph_file(path, name, converter)
+        # the graph files come first: a literal first met in a shapes file is not data
+        typed = converter.take_new_typed_literals()
         files.append(SourceFile(name, role, hashlib.sha256(raw).hexdigest(), len(parsed.triples)))
         into = shapes if role is Role.SHAPES else merged
-        add = into.add
+        add = into.store.add  # what Graph.add calls, without its per-triple type checks
         for triple in parsed.triples:
-            add(triple)
+            add(triple, into, False)
         _adopt(into, parsed.namespaces)
         if role is not Role.SHAPES:
             per_file.append((name, parsed.triples))
+            if loader is not None:
+                loader.add(parsed, typed)
+    triples = tuple(dict.fromkeys(chain.from_iterable(t for _, t in per_file)))
     return Catalogue(
         layout=layout,
         graph=merged,
         shapes=shapes,
         files=tuple(files),
         index=_build_index(per_file),
+        triples=triples,
+        mirror=loader.mirror(merged) if loader is not None else None,
     )

@@ -59,7 +59,7 @@ def _endpoint_option(sub: argparse.ArgumentParser) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    result = build(_layout(args), args.out_dir)
+    result = build(_layout(args), args.out_dir, with_store=args.validate)
     names = ", ".join(p.name for p in result.outputs)
     print(
         f"built {names} in {result.out_dir} "
@@ -73,7 +73,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    report = validate(load_catalogue(_layout(args)), Engine(args.engine))
+    engine = Engine(args.engine)
+    catalogue = load_catalogue(_layout(args), with_store=engine is Engine.FAST)
+    report = validate(catalogue, engine)
     sys.stdout.write(report_json(report) if args.format == "json" else report_text(report))
     return EXIT_OK if report.conforms else EXIT_VIOLATIONS
 
@@ -587,6 +589,7 @@ def _parser() -> argparse.ArgumentParser:
                 max_bytes=args.max_bytes,
                 max_request_bytes=args.max_request_bytes,
                 max_memory_mb=args.max_memory,
+                cache_mb=args.cache_mb,
                 access_log=not args.quiet,
             ),
             endpoint=args.endpoint,
@@ -647,36 +650,48 @@ def _parser() -> argparse.ArgumentParser:
         metavar="S",
         help=f"seconds per query ({serve_defaults.DEFAULT_TIMEOUT:g})",
     )
-    serve_cmd.add_argument(
-        "--max-rows",
-        type=_at_least_one,
-        default=serve_defaults.DEFAULT_MAX_ROWS,
-        metavar="N",
-        help="solutions or triples per answer; more are cut and announced "
-        f"({serve_defaults.DEFAULT_MAX_ROWS})",
+    limits = (  # flag, type, default, metavar, help (the default is appended)
+        (
+            "--max-rows",
+            _at_least_one,
+            serve_defaults.DEFAULT_MAX_ROWS,
+            "N",
+            "solutions or triples per answer; more are cut and announced",
+        ),
+        (
+            "--max-bytes",
+            _at_least_one,
+            serve_defaults.DEFAULT_MAX_BYTES,
+            "N",
+            "bytes per answer; more are cut and announced",
+        ),
+        (
+            "--max-request-bytes",
+            _at_least_one,
+            serve_defaults.DEFAULT_MAX_REQUEST_BYTES,
+            "N",
+            "bytes per request body; larger ones get 413",
+        ),
+        (
+            "--max-memory",
+            _non_negative,
+            serve_defaults.DEFAULT_MAX_MEMORY_MB,
+            "MB",
+            "address space per worker; 0 for no limit",
+        ),
+        (
+            "--cache-mb",
+            _non_negative,
+            serve_defaults.DEFAULT_CACHE_MB,
+            "MB",
+            "answers kept for queries asked again (the data cannot change while served); "
+            "0 runs every query",
+        ),
     )
-    serve_cmd.add_argument(
-        "--max-bytes",
-        type=_at_least_one,
-        default=serve_defaults.DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"bytes per answer; more are cut and announced ({serve_defaults.DEFAULT_MAX_BYTES})",
-    )
-    serve_cmd.add_argument(
-        "--max-request-bytes",
-        type=_at_least_one,
-        default=serve_defaults.DEFAULT_MAX_REQUEST_BYTES,
-        metavar="N",
-        help="bytes per request body; larger ones get 413 "
-        f"({serve_defaults.DEFAULT_MAX_REQUEST_BYTES})",
-    )
-    serve_cmd.add_argument(
-        "--max-memory",
-        type=_non_negative,
-        default=serve_defaults.DEFAULT_MAX_MEMORY_MB,
-        metavar="MB",
-        help=f"address space per worker; 0 for no limit ({serve_defaults.DEFAULT_MAX_MEMORY_MB})",
-    )
+    for flag, kind, default, metavar, text in limits:
+        serve_cmd.add_argument(
+            flag, type=kind, default=default, metavar=metavar, help=f"{text} ({default})"
+        )
     serve_cmd.add_argument(
         "--quiet", action="store_true", help="do not log each request to standard error"
     )

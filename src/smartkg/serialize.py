@@ -219,11 +219,18 @@ def serialize(graph: Graph, fmt: RdfFormat) -> bytes:
     return _serialize_canonical(canonical, fmt, list(canonical))
 
 
-def serialize_owned(graph: Graph, formats: tuple[RdfFormat, ...]) -> dict[RdfFormat, bytes]:
+def serialize_owned(
+    graph: Graph, formats: tuple[RdfFormat, ...], triples: Iterable[Triple] = ()
+) -> dict[RdfFormat, bytes]:
     """Like :func:`serialize` for each of ``formats``, without copying ``graph`` when it has no
     blank nodes: for a graph built with the catalogue's prefixes (:func:`load_catalogue`) that
-    nobody else holds, as serialising may bind a generated prefix (``ns1``) on it."""
-    triples = list(graph)
+    nobody else holds, as serialising may bind a generated prefix (``ns1``) on it.
+
+    ``triples``, if given, are those of ``graph`` (``Catalogue.triples``), which spares reading
+    them out of it; a count that does not match is ignored."""
+    triples = list(triples)
+    if len(triples) != len(graph):
+        triples = list(graph)
     if _has_blank_nodes(triples):
         graph = canonical_graph(graph)
         triples = list(graph)

@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from smartkg.catalogue import Catalogue, Role
+from smartkg.catalogue import Catalogue, Role, paused_gc
 from smartkg.errors import CatalogueError
 from smartkg.labels import Labels, has_language, labels_of
 from smartkg.namespaces import SH, curie, namespace_manager
@@ -132,6 +132,8 @@ def _sort_key(result: ValidationResult, nsm: NamespaceManager) -> tuple[Any, ...
         result.path or "",
         result.value.n3(nsm) if result.value is not None else "",
         result.message or "",
+        # Last, so that results alike in everything else keep one order on both engines.
+        str(result.constraint_component) if result.constraint_component is not None else "",
     )
 
 
@@ -167,7 +169,7 @@ def _run(
     if engine is Engine.PYSHACL:
         report = run_pyshacl(catalogue.graph, catalogue.shapes)
         return results_of_report(report), report, ()
-    fast = validate_fast(catalogue.graph, catalogue.shapes)
+    fast = validate_fast(catalogue.graph, catalogue.shapes, mirror=catalogue.mirror)
     nsm = namespace_manager()
     fallback = tuple(sorted(curie(shape, nsm) for shape in fast.fallback))
     return fast.results, fast.path_graph, fallback
@@ -186,11 +188,12 @@ def validate(catalogue: Catalogue, engine: Engine = Engine.FAST) -> ValidationRe
             rule="layout",
         )
     try:
-        found, path_graph, fallback = _run(catalogue, engine)
-        nsm = namespace_manager()
-        results = sorted(
-            _results(found, path_graph, catalogue, nsm), key=lambda r: _sort_key(r, nsm)
-        )
+        with paused_gc():  # the catalogue's millions of objects, walked by every collection
+            found, path_graph, fallback = _run(catalogue, engine)
+            nsm = namespace_manager()
+            results = sorted(
+                _results(found, path_graph, catalogue, nsm), key=lambda r: _sort_key(r, nsm)
+            )
     except Exception as exc:  # pySHACL reports malformed shapes with its own exception types
         raise CatalogueError(
             f"pySHACL could not run the shapes: {exc}",

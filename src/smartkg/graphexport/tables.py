@@ -23,8 +23,7 @@ from rdflib import Literal, URIRef
 
 from smartkg.atomic import write_atomically
 from smartkg.engine import SparqlTermEngine
-from smartkg.namespaces import DCT, PROV, RDFS, SCHEMA, SKG, SKOS
-from smartkg.namespaces import sparql_prefixes as _prefixes
+from smartkg.namespaces import DCT, PROV, RDFS, SCHEMA, SKG, SKOS, sparql_prefixes
 
 __all__ = ["TABLES", "Column", "Table", "table_bytes", "tables_bytes", "write_tables"]
 
@@ -146,7 +145,7 @@ TABLES: tuple[Table, ...] = (
 
 
 _STATEMENTS = (
-    _prefixes("rdf")
+    sparql_prefixes("rdf")
     + """
 SELECT ?class ?entity ?property ?value
 WHERE { ?entity rdf:type ?class ; ?property ?value FILTER(isIRI(?entity)) }
@@ -154,7 +153,7 @@ WHERE { ?entity rdf:type ?class ; ?property ?value FILTER(isIRI(?entity)) }
 )
 
 _CERTIFICATION_YEARS = (
-    _prefixes("rdf", "skg")
+    sparql_prefixes("rdf", "skg")
     + """
 SELECT ?city ?year
 WHERE { ?certification rdf:type skg:Certification ; skg:certifiedCity ?city ;

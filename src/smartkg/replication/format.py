@@ -19,14 +19,14 @@ from smartkg.namespaces import curie
 from smartkg.replication.filters import Filters
 from smartkg.replication.params import METHOD, PlannerParams
 from smartkg.replication.planner import Planner, Support
-from smartkg.replication.profiles import Facet, ReplicationData, ServiceRecord
+from smartkg.replication.profiles import CityProfile, Facet, ReplicationData, ServiceRecord
 from smartkg.replication.recommend import (
     CityRecommendations,
     Recommendation,
     TypeRecommendations,
 )
 from smartkg.replication.similar import SimilarCities
-from smartkg.replication.similarity import SharedItem
+from smartkg.replication.similarity import SharedItem, facet_weights
 
 __all__ = [
     "name",
@@ -79,37 +79,33 @@ def _city_line(planner: Planner, city: URIRef) -> str:
         bits.append("size class not given")
     if record.province is not None:
         bits.append(_en(data, record.province))
-    services = len(profile.services)
     planned = sum(1 for s in profile.services if s.planned)
-    sources = len(profile.sources)
-    noun = "service" if services == 1 else "services"
     extra = f" ({planned} planned)" if planned else ""
-    documents = "document" if sources == 1 else "documents"
-    return (
-        f"{'; '.join(bits)}; {services} documented {noun}{extra} from {sources} source {documents}"
-    )
+    return f"{'; '.join(bits)}; {_evidence(profile, extra)}"
+
+
+def _evidence(profile: CityProfile, extra: str = "") -> str:
+    """``3 documented services{extra} from 2 source documents``."""
+    services = _count(len(profile.services), "documented service", "documented services")
+    sources = _count(len(profile.sources), "source document", "source documents")
+    return f"{services}{extra} from {sources}"
 
 
 def _confidence_line(planner: Planner, city: URIRef) -> str:
     rule = planner.params.confidence
-    profile = planner.profiles[city]
-    services = len(profile.services)
-    sources = len(profile.sources)
     return (
-        f"LOW CONFIDENCE: {_en(planner.data, city)} has {services} documented "
-        f"service{'' if services == 1 else 's'} from {sources} source "
-        f"document{'' if sources == 1 else 's'} (thin evidence: fewer than "
-        f"{rule.min_services} services or fewer than {rule.min_sources} source documents)."
+        f"LOW CONFIDENCE: {_en(planner.data, city)} has {_evidence(planner.profiles[city])} "
+        f"(thin evidence: fewer than {rule.min_services} services or fewer than "
+        f"{rule.min_sources} source documents)."
     )
 
 
 def _similarity_formula(params: PlannerParams) -> str:
     p = params.similarity
+    terms = " + ".join(f"{weight:g} x {facet.plural}" for facet, weight in facet_weights(p).items())
     return (
-        f"similarity = {p.type_weight:g} x service types + {p.domain_weight:g} x domains + "
-        f"{p.technology_weight:g} x technologies + {p.target_group_weight:g} x target groups "
-        f"(TF-IDF cosines: rare items count more; broader concepts give partial credit at "
-        f"{p.ancestor_decay:g} per level)"
+        f"similarity = {terms} (TF-IDF cosines: rare items count more; broader concepts give "
+        f"partial credit at {p.ancestor_decay:g} per level)"
     )
 
 

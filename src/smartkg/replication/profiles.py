@@ -39,6 +39,7 @@ from smartkg.engine import SparqlEngine
 from smartkg.labels import Labels
 from smartkg.namespaces import SCHEME, SSTATUS, sparql_prefixes
 from smartkg.replication.bulk import no_cyclic_gc
+from smartkg.shared_queries import CITIES_QUERY, instances_query, read_labels
 
 __all__ = [
     "CityProfile",
@@ -49,7 +50,6 @@ __all__ = [
     "SourceRecord",
     "build_profiles",
     "read_replication_data",
-    "sparql_prefixes",
 ]
 
 
@@ -86,18 +86,6 @@ _FACET_PLURALS = {
 #: The facets that describe a service besides its type.
 SERVICE_FACETS: tuple[Facet, ...] = (Facet.DOMAIN, Facet.TECHNOLOGY, Facet.TARGET_GROUP)
 
-
-_CITIES = (
-    sparql_prefixes("rdf", "skg")
-    + """
-SELECT ?city ?size ?province
-WHERE {
-  ?city rdf:type skg:LocalGovernment .
-  OPTIONAL { ?city skg:sizeClass ?size }
-  OPTIONAL { ?city skg:province ?province }
-}
-"""
-)
 
 _SERVICES = (
     sparql_prefixes("rdf", "skg")
@@ -140,29 +128,8 @@ WHERE {
 """
 )
 
-_LABELS = (
-    sparql_prefixes("rdfs", "skos")
-    + """
-SELECT ?node ?rank ?lang ?label
-WHERE {
-  { ?node rdfs:label ?label BIND(1 AS ?rank) }
-  UNION { ?node skos:prefLabel ?label BIND(2 AS ?rank) }
-  BIND(LANG(?label) AS ?lang)
-  FILTER(?lang != "")
-}
-"""
-)
-
-_SOURCES = (
-    sparql_prefixes("rdf", "skg", "dct")
-    + """
-SELECT ?source ?title ?issued
-WHERE {
-  ?source rdf:type skg:SourceDocument .
-  OPTIONAL { ?source dct:title ?title }
-  OPTIONAL { ?source dct:issued ?issued }
-}
-"""
+_SOURCES = instances_query(
+    "source", "skg:SourceDocument", optional={"title": "dct:title", "issued": "dct:issued"}
 )
 
 _PROGRAMME_CITIES = (
@@ -363,26 +330,6 @@ def _year(cell: str) -> int | None:
     return int(digits) if len(digits) == 4 and digits.isdigit() else None
 
 
-def _read_labels(engine: SparqlEngine, iri: _Iris) -> dict[URIRef, Labels]:
-    best: dict[tuple[str, str], tuple[int, str]] = {}
-    for node, rank, lang, label in engine.select(_LABELS)[1]:
-        language = lang.lower().split("-", 1)[0]
-        if language not in ("en", "ko") or node.startswith("_:"):
-            continue
-        candidate = (int(rank), label)
-        key = (node, language)
-        if key not in best or candidate < best[key]:
-            best[key] = candidate
-    nodes = sorted({node for node, _ in best})
-    return {
-        iri(node): Labels(
-            en=best[(node, "en")][1] if (node, "en") in best else None,
-            ko=best[(node, "ko")][1] if (node, "ko") in best else None,
-        )
-        for node in nodes
-    }
-
-
 def read_replication_data(engine: SparqlEngine) -> ReplicationData:
     """Read cities, services, vocabularies, sources and programmes from ``engine``."""
     with no_cyclic_gc():
@@ -391,14 +338,14 @@ def read_replication_data(engine: SparqlEngine) -> ReplicationData:
 
 def _read_replication_data(engine: SparqlEngine) -> ReplicationData:
     iri = _Iris()
-    labels = _read_labels(engine, iri)
+    labels = {iri(node): found for node, found in read_labels(engine).items()}
 
     cities = sorted(
         {
             CityRecord(
                 iri(city), labels.get(iri(city), Labels()), iri.optional(size), iri.optional(prov)
             )
-            for city, size, prov in engine.select(_CITIES)[1]
+            for city, size, prov in engine.select(CITIES_QUERY)[1]
         },
         key=lambda c: (str(c.iri), str(c.size_class or ""), str(c.province or "")),
     )

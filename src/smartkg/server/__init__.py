@@ -11,6 +11,7 @@ The modules, one concern each:
 - :mod:`~smartkg.server.jobs`, :mod:`~smartkg.server.worker`, :mod:`~smartkg.server.pool` — the
   worker processes that run queries and are killed at the time limit;
 - :mod:`~smartkg.server.results` — whole answers within the row and byte caps;
+- :mod:`~smartkg.server.answers` — answers kept for queries asked again; identical ones run once;
 - :mod:`~smartkg.server.app`, :mod:`~smartkg.server.httpd` — routes, CORS and the HTTP server;
 - :mod:`~smartkg.server.endpoint`, :mod:`~smartkg.server.description`,
   :mod:`~smartkg.server.pages` — the SPARQL 1.1 Protocol, the service description, the pages;

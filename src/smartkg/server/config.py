@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from smartkg.server.errors import ServerError
 
 __all__ = [
+    "DEFAULT_CACHE_MB",
     "DEFAULT_HOST",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_MEMORY_MB",
@@ -26,6 +27,7 @@ DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
 DEFAULT_MAX_MEMORY_MB = 2048
+DEFAULT_CACHE_MB = 64
 
 
 def default_workers() -> int:
@@ -45,7 +47,8 @@ class ServerConfig:
     ``max_memory_mb`` limits each worker's address space (0: no limit), so that a query that
     builds huge intermediate results ends its own worker instead of exhausting the machine.
     ``max_waiting`` bounds the requests that wait for a free worker; beyond it the endpoint
-    answers 503 at once.
+    answers 503 at once. ``cache_mb`` is the budget of answers kept for repeated queries
+    (:mod:`smartkg.server.answers`; 0: none kept, every query runs).
     """
 
     host: str = DEFAULT_HOST
@@ -57,6 +60,7 @@ class ServerConfig:
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
     max_waiting: int = 64
+    cache_mb: int = DEFAULT_CACHE_MB
     startup_timeout: float = 60.0
     access_log: bool = False
 
@@ -73,6 +77,7 @@ class ServerConfig:
                 "max-memory must be 0 (no limit) or at least 256 MB",
             ),
             (self.max_waiting >= 1, "max-waiting must be at least 1"),
+            (self.cache_mb >= 0, "cache-mb must be 0 (no cache) or more"),
             (self.startup_timeout > 0, "startup timeout must be more than 0 seconds"),
         )
         for ok, message in checks:

@@ -4,7 +4,9 @@ Queries come by ``GET ?query=``, by ``POST`` of an ``application/x-www-form-urle
 (``query=``) or by ``POST`` of the query itself as ``application/sparql-query``; a ``GET``
 without a query returns the service description. Status codes:
 
-- 200 the answer, whole; ``X-Smartkg-Truncated: rows=N`` or ``bytes=N`` when a cap cut it;
+- 200 the answer, whole; ``X-Smartkg-Truncated: rows=N`` or ``bytes=N`` when a cap cut it,
+  ``X-Smartkg-Cache: hit`` when it was not run again for this request
+  (:mod:`smartkg.server.answers`);
 - 400 a malformed request or query (the body carries pyoxigraph's parser message), more than one
   query, a body that is not UTF-8;
 - 403 a refused operation: SPARQL Update (an ``update=`` parameter, an
@@ -38,6 +40,7 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Smartkg-Truncated"
+CACHE_HEADER = "X-Smartkg-Cache"
 
 _MAX_FIELDS = 200
 _UTF8 = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
@@ -225,6 +228,8 @@ class SparqlEndpoint:
             headers: list[tuple[str, str]] = [("Vary", "Accept")]
             if outcome.truncation is not None:
                 headers.append((TRUNCATED_HEADER, outcome.truncation.header))
+            if outcome.cached:
+                headers.append((CACHE_HEADER, "hit"))
             return Response(200, outcome.body, fmt.media_type, tuple(headers))
         if status is Status.MALFORMED:
             return text_response(400, f"malformed query: {outcome.message}")

@@ -65,6 +65,7 @@ class Outcome:
     message: str = ""
     truncation: Truncation | None = None
     rows: int | None = None
+    cached: bool = False  # given from the answer cache, not run for this request
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from smartkg.catalogue import Layout
 from smartkg.namespaces import PREFIXES
+from smartkg.server.answers import AnswerCache
 from smartkg.server.app import App, Route
 from smartkg.server.config import ServerConfig
 from smartkg.server.description import ServiceDescription
@@ -64,6 +65,7 @@ class SparqlServer:
         self.app = App()
         self._http: HttpServer | None = None
         self._pool: WorkerPool | None = None
+        self.answers: AnswerCache | None = None  # None: every query runs (cache_mb 0)
 
     @property
     def http(self) -> HttpServer:
@@ -123,8 +125,10 @@ class SparqlServer:
             http.server_close()
             raise
         self._http, self._pool = http, pool
+        if config.cache_mb:
+            self.answers = AnswerCache(pool, config.cache_mb * 1024 * 1024)
         endpoint = SparqlEndpoint(
-            pool,
+            self.answers or pool,
             config,
             base_iri=self.endpoint_url,
             description=ServiceDescription(self.endpoint_url, pool.triples, config),
@@ -235,9 +239,10 @@ def serve(
             signal.signal(signal.SIGTERM, _raise_interrupt)
         server.start()
         # --- web interface (smartkg.web, issue 4): pages, /id/ IRIs, query UI, planner ---
-        from smartkg.web.mount import mount_web
+        # Built in a thread: /sparql answers meanwhile, pages wait for it.
+        from smartkg.web.mount import mount_web_in_background
 
-        mount_web(server, root, out=sys.stderr)
+        mount_web_in_background(server, root, out=sys.stderr)
         # --- end of web interface ---
         print(_served_text(server), file=stream, flush=True)
         server.serve_forever()

@@ -25,7 +25,12 @@ from multiprocessing.connection import Connection
 import pyoxigraph
 
 from smartkg.server.jobs import Job, Outcome, Ready, Setup, Status
-from smartkg.server.results import render_boolean, render_solutions, render_triples
+from smartkg.server.results import (
+    render_boolean,
+    render_solutions,
+    render_solutions_natively,
+    render_triples,
+)
 from smartkg.server.snapshot import Snapshot
 
 __all__ = ["execute", "load_store", "main", "run_worker"]
@@ -67,6 +72,13 @@ def execute(
         if isinstance(result, pyoxigraph.QuerySolutions):
             if job.results_format is None:
                 return Outcome(Status.NOT_ACCEPTABLE, message="SELECT")
+            if job.results_format == "json":
+                whole = render_solutions_natively(result, job.max_rows, job.max_bytes)
+                if whole is not None:
+                    return whole
+                # Over a cap: run it again, to cut it to a valid document that says so.
+                result = store.query(job.query, base_iri=job.base_iri)
+                assert isinstance(result, pyoxigraph.QuerySolutions)
             return render_solutions(result, job.results_format, job.max_rows, job.max_bytes)
         if job.graph_format is None:
             return Outcome(Status.NOT_ACCEPTABLE, message="CONSTRUCT")

@@ -58,6 +58,12 @@ _PREFIXED_NAME = re.compile(r"(?<![\w<?$])([A-Za-z][\w-]*)?:([\w-]*)")
 _FULL_IRI = re.compile(r"<([^<>\s]*)>")
 
 
+def _single_iri(path: str) -> ox.NamedNode | None:
+    """The predicate of a SPARQL path that is one full IRI; None for any other path."""
+    match = _FULL_IRI.fullmatch(path)
+    return ox.NamedNode(match.group(1)) if match else None
+
+
 def _mentioned_iris(query: str, prefixes: dict[str, str]) -> set[str]:
     """The IRIs a query names, full or prefixed."""
     iris = set(_FULL_IRI.findall(query))
@@ -122,8 +128,14 @@ class _Evaluator:
     def _values(self, path: str) -> Pairs:
         if path not in self._pairs:
             pairs: Pairs = defaultdict(list)
-            for row in self._rows(f"SELECT DISTINCT ?s ?v WHERE {{ ?s {path} ?v }}"):
-                pairs[row[0]].append(row[1])
+            predicate = _single_iri(path)
+            if predicate is not None:  # the same pairs as the query, without the query engine
+                found = self._store.quads_for_pattern(None, predicate, None, ox.DefaultGraph())
+                for quad in found:
+                    pairs[quad.subject].append(quad.object)  # type: ignore[index, arg-type]
+            else:
+                for row in self._rows(f"SELECT DISTINCT ?s ?v WHERE {{ ?s {path} ?v }}"):
+                    pairs[row[0]].append(row[1])
             self._pairs[path] = pairs
         return self._pairs[path]
 
@@ -374,12 +386,19 @@ def _as_graph(data: Graph | ox.Store) -> Graph:
 
 
 def validate_fast(
-    data: Graph | ox.Store, shapes: Graph, *, focus_nodes: Iterable[URIRef] | None = None
+    data: Graph | ox.Store,
+    shapes: Graph,
+    *,
+    focus_nodes: Iterable[URIRef] | None = None,
+    mirror: StoreMirror | None = None,
 ) -> FastReport:
     """Validate ``data`` against ``shapes`` with the compiled engine and pySHACL for the rest.
 
     ``data`` is an rdflib graph, or a pyoxigraph store holding the data in its default graph
     (no copy then; literals are reported in the store's canonical form, the only one it keeps).
+    ``mirror``, with an rdflib graph, is a store already holding that graph's triples
+    (:func:`~smartkg.shacl.terms.mirror_store`): the graph is not copied then, and the results
+    are those of the graph.
 
     ``focus_nodes`` restricts validation to those IRIs, as pySHACL's option of the same name.
     """
@@ -396,7 +415,8 @@ def validate_fast(
     only = {to_ox(n) for n in only_list if isinstance(n, URIRef)} if only_list else None
     per_shape: dict[Node, list[ShaclResult]] = {}
     try:
-        mirror = mirror_graph(data) if isinstance(data, Graph) else StoreMirror(data, {}, set())
+        if mirror is None:
+            mirror = mirror_graph(data) if isinstance(data, Graph) else StoreMirror(data, {}, set())
     except NotMirrorable as exc:
         fallback.update({node: f"the data graph: {exc}" for node in compiled})
         compiled = {}

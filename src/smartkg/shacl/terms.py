@@ -9,13 +9,23 @@ differently become one term, reading that term back is ambiguous and raises
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from smartkg.namespaces import RDF, XSD
 
-__all__ = ["AmbiguousTerm", "NotMirrorable", "OxTerm", "StoreMirror", "mirror_graph", "to_ox"]
+__all__ = [
+    "AmbiguousTerm",
+    "NotMirrorable",
+    "OxTerm",
+    "StoreMirror",
+    "mirror_graph",
+    "mirror_store",
+    "to_ox",
+]
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 _XSD_STRING = str(XSD.string)
@@ -81,12 +91,12 @@ class StoreMirror:
         return node
 
 
-def _canonical_forms(literals: list[Literal]) -> list[ox.Literal]:
+def _canonical_forms(literals: list[ox.Literal]) -> list[ox.Literal]:
     """What oxigraph makes of each literal once stored (it canonicalises on insertion)."""
     scratch = ox.Store()
     predicate = ox.NamedNode("urn:smartkg:canonical")
     scratch.extend(
-        ox.Quad(ox.NamedNode(f"urn:smartkg:{index}"), predicate, to_ox(literal))
+        ox.Quad(ox.NamedNode(f"urn:smartkg:{index}"), predicate, literal)
         for index, literal in enumerate(literals)
     )
     forms: dict[int, ox.Literal] = {}
@@ -103,7 +113,7 @@ def mirror_graph(graph: Graph) -> StoreMirror:
     iris: dict[str, ox.NamedNode] = {}
     blanks: dict[str, ox.BlankNode] = {}
     literals: dict[Literal, ox.Literal] = {}
-    typed: list[Literal] = []
+    typed: list[tuple[ox.Literal, Literal]] = []
 
     def convert(node: Node) -> OxTerm:
         kind = type(node)
@@ -126,7 +136,7 @@ def mirror_graph(graph: Graph) -> StoreMirror:
             assert isinstance(converted, ox.Literal)
             literal = literals[node] = converted
             if node.datatype not in (None, XSD.string):
-                typed.append(node)
+                typed.append((converted, node))
         return literal
 
     store = ox.Store()
@@ -134,23 +144,44 @@ def mirror_graph(graph: Graph) -> StoreMirror:
         ox.Quad(convert(s), convert(p), convert(o))  # type: ignore[arg-type]
         for s, p, o in graph
     )
+    mirror = mirror_store(store, graph, typed)
+    if mirror is None:
+        raise NotMirrorable("oxigraph merged triples that rdflib keeps apart")
+    return mirror
+
+
+def mirror_store(
+    store: ox.Store, graph: Graph, typed: Iterable[tuple[ox.Literal, Literal]]
+) -> StoreMirror | None:
+    """The mirror of ``graph`` in ``store``, which already holds its triples (in its default
+    graph, blank nodes labelled as in ``graph``); None when the store merged triples.
+
+    ``typed`` pairs each literal with a datatype other than xsd:string inserted into the store
+    with its rdflib term in ``graph`` (pairs for literals not inserted only add ambiguity).
+    """
+    if len(store) != len(graph):
+        return None
+    pairs = list(dict.fromkeys(typed))
+    # a stored form read back as written must not be another literal of the graph
+    written = {literal for _, literal in pairs}
     originals: dict[ox.Literal, Literal] = {}
     ambiguous: set[ox.Literal] = set()
     changed: list[Literal] = []
-    for literal, form in zip(typed, _canonical_forms(typed), strict=True):
+    forms = _canonical_forms([inserted for inserted, _ in pairs])
+    for (_, literal), form in zip(pairs, forms, strict=True):
         if form.value == str(literal) and form.datatype.value == str(literal.datatype):
             continue
         changed.append(literal)
-        if form in originals or _as_written(form) in literals:
+        if originals.get(form, literal) != literal or _as_written(form) in written:
             ambiguous.add(form)
         originals[form] = literal
-    if len(store) != len(graph):
-        raise NotMirrorable("oxigraph merged triples that rdflib keeps apart")
     for form in ambiguous:
         del originals[form]
     mirror = StoreMirror(store, originals, ambiguous)
     mirror.canonicalised_by = {
-        str(predicate) for literal in changed for predicate in graph.predicates(None, literal)
+        str(predicate)
+        for literal in dict.fromkeys(changed)
+        for predicate in graph.predicates(None, literal)
     }
     return mirror
 

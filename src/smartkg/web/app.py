@@ -1,7 +1,7 @@
 """The web interface as one object: build it once, then ask it to answer requests.
 
 :class:`WebApp` loads the catalogue into the embedded engine, indexes labels, builds the
-replication planner, the network and the ontology page once, and answers
+replication planner and the ontology page once (the network view on first use), and answers
 ``handle(method, path, query, accept)`` with a :class:`WebResponse`, or ``None`` when the
 path is not one of its own (the SPARQL endpoint's ``/sparql``, for example). It knows nothing
 about sockets: :mod:`smartkg.web.mount` plugs it into ``smartkg serve``.
@@ -32,7 +32,13 @@ from smartkg.web.entity import EntityPages, not_found_page
 from smartkg.web.home import STATS_PATH, home_html, stats_html
 from smartkg.web.index import build_index
 from smartkg.web.links import ID_PREFIX, ONTOLOGY_PATH, entity_iri
-from smartkg.web.network import NETWORK_JSON_PATH, NETWORK_PATH, build_network, network_html
+from smartkg.web.network import (
+    NETWORK_JSON_PATH,
+    NETWORK_PATH,
+    Network,
+    build_network,
+    network_html,
+)
 from smartkg.web.ontology import OntologyPage
 from smartkg.web.planner import PlannerAnswer, PlannerForm, PlannerService
 from smartkg.web.planner_page import PLANNER_PATH, build_options, planner_html
@@ -80,7 +86,6 @@ class WebApp:
         self.ontology = OntologyPage(self.engine, self.index)
         self.planner = PlannerService(self.engine)
         self.options = build_options(self.engine, self.planner.planner, self.index)
-        self.network = build_network(self.engine, self.index)
         self.examples = load_examples(self.layout)
         self.static = StaticFiles(self.layout.build_dir / "static" / "vendor")
         stats = (
@@ -91,13 +96,27 @@ class WebApp:
         self._pages = {
             "/": home_html(self.engine, self.index),
             STATS_PATH: stats_html(stats, self.index),
-            NETWORK_PATH: network_html(self.network, self.index),
         }
-        self._network_json = self.network.to_json()
+        self._network: tuple[Network, str, str] | None = None  # view, page, JSON
+        self._network_lock = threading.Lock()
         self._planner_cache: dict[PlannerForm, str] = {}
         self._lock = threading.Lock()
 
-    def owns(self, path: str) -> bool:
+    @property
+    def network(self) -> Network:
+        """The network view, laid out on first use (seconds for a national catalogue)."""
+        return self._network_parts()[0]
+
+    def _network_parts(self) -> tuple[Network, str, str]:
+        with self._network_lock:
+            if self._network is None:
+                network = build_network(self.engine, self.index)
+                page = network_html(network, self.index)
+                self._network = (network, page, network.to_json())
+            return self._network
+
+    @staticmethod
+    def owns_path(path: str) -> bool:
         """True when ``path`` is answered here (anything else is left to the caller)."""
         return (
             path in _PAGE_PATHS
@@ -115,7 +134,7 @@ class WebApp:
     ) -> WebResponse | None:
         """The response to ``method path?query`` (``Accept: accept``), or None when the path
         is not one of the web interface's."""
-        if not self.owns(path):
+        if not self.owns_path(path):
             return None
         if method.upper() not in ("GET", "HEAD"):
             return text_body(
@@ -139,7 +158,10 @@ class WebApp:
         if path == PLANNER_PATH:
             return html_page(200, self.planner_page(PlannerForm.from_params(params)))
         if path == NETWORK_JSON_PATH:
-            return json_body(200, self._network_json, [("Access-Control-Allow-Origin", "*")])
+            json = self._network_parts()[2]
+            return json_body(200, json, [("Access-Control-Allow-Origin", "*")])
+        if path == NETWORK_PATH:
+            return html_page(200, self._network_parts()[1])
         return html_page(200, self._pages[path])
 
     def planner_answer(self, form: PlannerForm) -> PlannerAnswer:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 
 from smartkg.engine import SparqlEngine, SparqlTermEngine
-from smartkg.namespaces import RDF, SKG, bind_prefixes
-from smartkg.replication.profiles import sparql_prefixes
+from smartkg.namespaces import RDF, SKG, bind_prefixes, sparql_prefixes
 from smartkg.store import Term
 
 __all__ = ["EntityDescription", "SourceDocument", "describe", "describe_many", "read_sources"]

@@ -4,8 +4,7 @@ and ``/stats``: how big and how complete the catalogue is (:mod:`smartkg.stats`)
 from __future__ import annotations
 
 from smartkg.engine import SparqlEngine
-from smartkg.namespaces import SKG
-from smartkg.replication.profiles import sparql_prefixes
+from smartkg.namespaces import SKG, sparql_prefixes
 from smartkg.stats import Kind, Stats
 from smartkg.web.html import attr, esc, label_html, table
 from smartkg.web.index import GraphIndex

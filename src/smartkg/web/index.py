@@ -12,21 +12,10 @@ from rdflib import URIRef
 
 from smartkg.engine import SparqlEngine
 from smartkg.labels import Labels
-from smartkg.replication.profiles import sparql_prefixes
+from smartkg.namespaces import sparql_prefixes
+from smartkg.shared_queries import read_labels
 
 __all__ = ["GraphIndex", "build_index"]
-
-_LABELS = (
-    sparql_prefixes("rdfs", "skos")
-    + """
-SELECT ?node ?rank ?label (LANG(?label) AS ?lang)
-WHERE {
-  { ?node rdfs:label ?label BIND(1 AS ?rank) }
-  UNION { ?node skos:prefLabel ?label BIND(2 AS ?rank) }
-  FILTER(isIRI(?node))
-}
-"""
-)
 
 _TYPES = (
     sparql_prefixes("rdf")
@@ -55,22 +44,7 @@ class GraphIndex:
 
 
 def build_index(engine: SparqlEngine) -> GraphIndex:
-    best: dict[tuple[str, str], tuple[int, str]] = {}
-    for node, rank, label, lang in engine.select(_LABELS)[1]:
-        language = lang.lower().split("-", 1)[0]
-        if language not in ("en", "ko"):
-            continue
-        candidate = (int(rank), label)
-        key = (node, language)
-        if key not in best or candidate < best[key]:
-            best[key] = candidate
-    labels = {
-        node: Labels(
-            en=best[(node, "en")][1] if (node, "en") in best else None,
-            ko=best[(node, "ko")][1] if (node, "ko") in best else None,
-        )
-        for node in sorted({node for node, _ in best})
-    }
+    labels = read_labels(engine)
     types: dict[str, list[str]] = defaultdict(list)
     for node, type_iri in sorted(engine.select(_TYPES)[1]):
         types[node].append(type_iri)

@@ -7,10 +7,16 @@ own :class:`~smartkg.server.App`, unchanged. :func:`mount_web` installs it on a 
 :class:`~smartkg.server.SparqlServer`, over the same snapshot of the built files that the
 endpoint's workers answer from, or over the store the server was given (``smartkg serve
 --endpoint``), read through the same :class:`~smartkg.engine.SparqlEngine` calls.
+
+``smartkg serve`` mounts it with :func:`mount_web_in_background`: ``/sparql`` answers as soon
+as the workers hold the data, while the pages (labels index, planner, network layout) are built
+in a thread; a page asked for meanwhile waits for them, up to :data:`PAGE_WAIT` seconds.
 """
 
 from __future__ import annotations
 
+import threading
+import traceback
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs
@@ -19,13 +25,24 @@ import pyoxigraph
 
 from smartkg.catalogue import Layout
 from smartkg.engine import EmbeddedEngine
-from smartkg.server.app import CORS_HEADERS, App, Request, Response
+from smartkg.server.app import CORS_HEADERS, App, Request, Response, text_response
 from smartkg.server.serve import SparqlServer
 from smartkg.server.snapshot import Snapshot
 from smartkg.web.app import WebApp
 from smartkg.web.responses import WebResponse
 
-__all__ = ["WebMountedApp", "mount_web", "snapshot_engine", "to_server_response"]
+__all__ = [
+    "PAGE_WAIT",
+    "WebBuild",
+    "WebMountedApp",
+    "mount_web",
+    "mount_web_in_background",
+    "snapshot_engine",
+    "to_server_response",
+]
+
+PAGE_WAIT = 120.0
+"""Seconds a page request waits for the web interface still being built, before a 503."""
 
 
 def snapshot_engine(snapshot: Snapshot) -> EmbeddedEngine:
@@ -45,21 +62,63 @@ def to_server_response(answer: WebResponse) -> Response:
     return Response(answer.status, answer.body, answer.content_type, tuple(headers))
 
 
+class WebBuild:
+    """The :class:`WebApp` of a server, built by :meth:`run` (here, or in a thread)."""
+
+    def __init__(self, root: Path | Layout, server: SparqlServer) -> None:
+        self.root = root
+        self.server = server
+        self.web: WebApp | None = None
+        self.error: str | None = None
+        self._done = threading.Event()
+
+    def run(self) -> WebApp:
+        """Build the web interface (raising what the build raises, also kept in ``error``)."""
+        try:
+            self.web = _web_app(self.server, self.root)
+            return self.web
+        except BaseException as exc:
+            self.error = "".join(traceback.format_exception_only(exc)).strip()
+            raise
+        finally:
+            self._done.set()
+
+    def wait(self, timeout: float) -> WebApp | None:
+        """The web interface, once built (None: still building after ``timeout``, or failed)."""
+        self._done.wait(timeout)
+        return self.web
+
+
 class WebMountedApp(App):
     """The web interface in front of the endpoint's routes."""
 
-    def __init__(self, inner: App, web: WebApp) -> None:
+    def __init__(self, inner: App, web: WebApp | WebBuild, *, page_wait: float = PAGE_WAIT) -> None:
         super().__init__()
         self.inner = inner
-        self.web = web
+        self.page_wait = page_wait
+        self._build = web if isinstance(web, WebBuild) else None
+        self._web = web if isinstance(web, WebApp) else None
 
     @property
     def paths(self) -> list[str]:
         return self.inner.paths
 
+    @property
+    def web(self) -> WebApp | None:
+        """The web interface, or None while it is being built (or when its build failed)."""
+        if self._web is None and self._build is not None:
+            self._web = self._build.web
+        return self._web
+
     def handle(self, request: Request) -> Response:
-        if request.method != "OPTIONS":
-            answer = self.web.handle(
+        if request.method != "OPTIONS" and WebApp.owns_path(request.path):
+            web = self.web
+            if web is None:
+                assert self._build is not None
+                web = self._build.wait(self.page_wait)
+            if web is None:
+                return self._unavailable()
+            answer = web.handle(
                 request.method,
                 request.path,
                 parse_qs(request.query),
@@ -69,22 +128,62 @@ class WebMountedApp(App):
                 return to_server_response(answer)
         return self.inner.handle(request)
 
+    def _unavailable(self) -> Response:
+        assert self._build is not None
+        if self._build.error is not None:
+            return text_response(500, f"the web interface could not start: {self._build.error}")
+        return text_response(
+            503,
+            "the web interface is still starting (the SPARQL endpoint already answers)",
+            [("Retry-After", "5")],
+        )
+
+
+def _web_app(server: SparqlServer, root: Path | Layout) -> WebApp:
+    if server.store is not None:
+        return WebApp(root, server.store, stats_from_sources=False)
+    assert server.snapshot is not None
+    return WebApp(root, snapshot_engine(server.snapshot))
+
 
 def mount_web(server: SparqlServer, root: Path | Layout, *, out: TextIO | None = None) -> WebApp:
-    """Serve the web interface of the catalogue under ``root`` on the started ``server``;
-    print where to find it to ``out`` (when given)."""
-    if server.store is not None:
-        web = WebApp(root, server.store, stats_from_sources=False)
-    else:
-        assert server.snapshot is not None
-        web = WebApp(root, snapshot_engine(server.snapshot))
+    """Serve the web interface of the catalogue under ``root`` on the started ``server``; print
+    where to find it to ``out`` (when given)."""
+    build = WebBuild(root, server)
+    web = build.run()
     server.http.app = WebMountedApp(server.app, web)
-    if out is not None:
-        url = server.url
-        print(
-            f"smartkg: web interface at {url} — query UI {url}yasgui, planner {url}planner, "
-            f"network {url}network, entities such as {url}id/city/guro-gu",
-            file=out,
-            flush=True,
-        )
+    _announce(server, out)
     return web
+
+
+def mount_web_in_background(
+    server: SparqlServer, root: Path | Layout, *, out: TextIO | None = None
+) -> WebBuild:
+    """:func:`mount_web`, the pages built in a thread: requests for them wait until they are
+    built; every other request (``/sparql``) is answered meanwhile."""
+    build = WebBuild(root, server)
+    server.http.app = WebMountedApp(server.app, build)
+
+    def run() -> None:
+        try:
+            build.run()
+        except Exception:  # kept in build.error: every page answers 500 with it
+            if out is not None:
+                print(f"smartkg: the web interface could not start: {build.error}", file=out)
+            return
+        _announce(server, out)
+
+    threading.Thread(target=run, name="smartkg-web-build", daemon=True).start()
+    return build
+
+
+def _announce(server: SparqlServer, out: TextIO | None) -> None:
+    if out is None:
+        return
+    url = server.url
+    print(
+        f"smartkg: web interface at {url} — query UI {url}yasgui, planner {url}planner, "
+        f"network {url}network, entities such as {url}id/city/guro-gu",
+        file=out,
+        flush=True,
+    )

@@ -9,8 +9,7 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 
 from smartkg.engine import SparqlTermEngine
-from smartkg.namespaces import DCT, OWL, RDF, RDFS, SKG, SKOS, bind_prefixes, curie
-from smartkg.replication.profiles import sparql_prefixes
+from smartkg.namespaces import DCT, OWL, RDF, RDFS, SKG, SKOS, bind_prefixes, curie, sparql_prefixes
 from smartkg.store import Term
 from smartkg.web.entity import predicate_name, value_html
 from smartkg.web.html import attr, esc, lang_text, link

@@ -16,10 +16,10 @@ from rdflib import URIRef
 
 from smartkg.engine import SparqlEngine
 from smartkg.labels import Labels
-from smartkg.namespaces import SCHEME, SKG
+from smartkg.namespaces import SCHEME, SKG, sparql_prefixes
 from smartkg.replication import Planner
 from smartkg.replication.planner import Support
-from smartkg.replication.profiles import ServiceRecord, sparql_prefixes
+from smartkg.replication.profiles import ServiceRecord
 from smartkg.replication.recommend import (
     CityRecommendations,
     Recommendation,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from rdflib import Graph, URIRef
 
 from smartkg.engine import SparqlEngine, SparqlTermEngine
-from smartkg.replication.profiles import sparql_prefixes
+from smartkg.namespaces import sparql_prefixes
 from smartkg.web.html import esc, label_html
 from smartkg.web.index import GraphIndex
 
