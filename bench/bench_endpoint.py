@@ -263,7 +263,7 @@ def _servers(data: bytes, work: Path) -> Iterator[list[Server]]:
     with ExitStack() as stack:
         servers = []
         for options in ((), NO_CACHE):
-            name = "-".join(["smartkg", *options]).replace("--", "")
+            name = "smartkg-no-cache" if options else "smartkg"
             ours = stack.enter_context(smartkg_serve(root, work / f"{name}.log", options=options))
             log(f"endpoint: {ours.name} answered after {ours.started_s:.2f} s")
             servers.append(ours)

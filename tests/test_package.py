@@ -11,6 +11,10 @@ import pytest
 import smartkg
 
 
+def test_the_public_names_are_the_lazily_imported_ones() -> None:
+    assert sorted(smartkg.__all__) == sorted([*smartkg._HOME_OF, "__version__"])
+
+
 @pytest.mark.parametrize("name", smartkg.__all__)
 def test_every_public_name_resolves(name: str) -> None:
     assert getattr(smartkg, name) is not None

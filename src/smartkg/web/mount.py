@@ -90,32 +90,22 @@ class WebBuild:
 
 
 class WebMountedApp(App):
-    """The web interface in front of the endpoint's routes."""
+    """The web interface in front of the endpoint's routes; a page asked for while ``build``
+    is still running waits for it, up to ``page_wait`` seconds."""
 
-    def __init__(self, inner: App, web: WebApp | WebBuild, *, page_wait: float = PAGE_WAIT) -> None:
+    def __init__(self, inner: App, build: WebBuild, *, page_wait: float = PAGE_WAIT) -> None:
         super().__init__()
         self.inner = inner
+        self.build = build
         self.page_wait = page_wait
-        self._build = web if isinstance(web, WebBuild) else None
-        self._web = web if isinstance(web, WebApp) else None
 
     @property
     def paths(self) -> list[str]:
         return self.inner.paths
 
-    @property
-    def web(self) -> WebApp | None:
-        """The web interface, or None while it is being built (or when its build failed)."""
-        if self._web is None and self._build is not None:
-            self._web = self._build.web
-        return self._web
-
     def handle(self, request: Request) -> Response:
         if request.method != "OPTIONS" and WebApp.owns_path(request.path):
-            web = self.web
-            if web is None:
-                assert self._build is not None
-                web = self._build.wait(self.page_wait)
+            web = self.build.web or self.build.wait(self.page_wait)
             if web is None:
                 return self._unavailable()
             answer = web.handle(
@@ -129,9 +119,8 @@ class WebMountedApp(App):
         return self.inner.handle(request)
 
     def _unavailable(self) -> Response:
-        assert self._build is not None
-        if self._build.error is not None:
-            return text_response(500, f"the web interface could not start: {self._build.error}")
+        if self.build.error is not None:
+            return text_response(500, f"the web interface could not start: {self.build.error}")
         return text_response(
             503,
             "the web interface is still starting (the SPARQL endpoint already answers)",
@@ -151,7 +140,7 @@ def mount_web(server: SparqlServer, root: Path | Layout, *, out: TextIO | None =
     where to find it to ``out`` (when given)."""
     build = WebBuild(root, server)
     web = build.run()
-    server.http.app = WebMountedApp(server.app, web)
+    server.http.app = WebMountedApp(server.app, build)
     _announce(server, out)
     return web
 
